@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { createRouter, type Router } from './api/router.js';
+import { EventBus } from './api/event-bus.js';
+import { PromptBroker } from './prompts/prompt-broker.js';
+import type { SecretStore } from './secrets/secret-store.js';
+import { ServerService } from './servers/server-service.js';
+import { serverHandlers } from './servers/handlers.js';
+import { TerminalManager } from './terminal/terminal-manager.js';
+import { terminalHandlers } from './terminal/handlers.js';
+import { appHandlers } from './apps/handlers.js';
+import { ApiError } from '../shared/api/errors.js';
+
+export interface CoreOptions {
+  dataDir: string;
+  host: 'electron' | 'web';
+  version: string;
+  secrets: SecretStore;
+  /** Opens a URL in the user's browser; only http(s) reach it. */
+  openExternal?: (url: string) => Promise<void>;
+}
+
+export interface BerthCore {
+  readonly router: Router;
+  readonly events: EventBus;
+  readonly prompts: PromptBroker;
+  readonly servers: ServerService;
+  readonly terminals: TerminalManager;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Builds every service on plain Node. Electron's main process, the web host,
+ * the CLI and the tests all start Berth through here.
+ */
+export function createCore(options: CoreOptions): BerthCore {
+  const events = new EventBus();
+  const prompts = new PromptBroker(
+    (prompt) => events.emit('prompt', prompt),
+    (promptId) => events.emit('prompt.closed', { promptId }),
+  );
+  const servers = new ServerService({ dataDir: options.dataDir, secrets: options.secrets, prompter: prompts, events });
+  const terminals = new TerminalManager({ hosts: (id) => servers.host(id), events });
+
+  const router = createRouter({
+    'system.info': () => ({
+      version: options.version,
+      dataDir: options.dataDir,
+      host: options.host,
+      secretStorage: { persistent: options.secrets.persistent, reason: options.secrets.reason },
+    }),
+    'shell.openExternal': async ({ url }) => {
+      const protocol = new URL(url).protocol;
+      if (protocol !== 'http:' && protocol !== 'https:') throw new ApiError('INVALID_INPUT', `Berth opens only http and https links, not ${protocol} links.`);
+      if (!options.openExternal) throw new ApiError('UNSUPPORTED', 'Opening links is not available here; copy the link instead.');
+      await options.openExternal(url);
+      return {};
+    },
+    ...serverHandlers(servers, prompts),
+    ...terminalHandlers(terminals),
+    ...appHandlers({ dataDir: path.join(options.dataDir), secrets: options.secrets }),
+  });
+
+  return {
+    router,
+    events,
+    prompts,
+    servers,
+    terminals,
+    async dispose() {
+      prompts.cancelAll();
+      terminals.closeAll();
+      await servers.dispose();
+    },
+  };
+}

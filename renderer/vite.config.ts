@@ -1,0 +1,21 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import path from 'node:path';
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+
+// Shared by electron-vite (renderer) and `npm run build:web`: both serve the same bundle.
+export const rendererConfig = {
+  root,
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: path.resolve(root, '../out/renderer'),
+    emptyOutDir: true,
+    target: 'chrome120',
+    chunkSizeWarningLimit: 8000,
+  },
+  worker: { format: 'es' as const },
+};
+
+export default defineConfig(rendererConfig);

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { Server, ServerInput, ServerStatus, SshConfigCandidate, ServerId } from '../model/server.js';
+import { App, Destination } from '../model/app.js';
+import { Diagnostic } from '../model/diagnostic.js';
+
+/**
+ * The whole API between the UI and the core, declared once. Electron IPC and
+ * the web host's WebSocket both carry exactly these calls and events, and the
+ * core validates every input against these schemas before acting on it.
+ */
+
+const none = z.object({}).strict();
+const TerminalId = z.string().min(1).max(64);
+
+export const RenderTarget = z.enum(['compose', 'kubernetes']);
+export type RenderTarget = z.infer<typeof RenderTarget>;
+
+export const RenderedFile = z.object({
+  /** Stable id used by the UI tabs, e.g. compose.yaml, .env, caddy.json, manifests.yaml */
+  path: z.string(),
+  language: z.enum(['yaml', 'json', 'dotenv', 'text']),
+  content: z.string(),
+  /** Whether edits to this file are kept as overrides (the main output is; the env file is not). */
+  editable: z.boolean(),
+});
+export type RenderedFile = z.infer<typeof RenderedFile>;
+
+export const OverrideStatus = z.object({
+  kind: z.string(),
+  name: z.string(),
+  target: RenderTarget,
+  /** False when the object the patch was made for no longer exists in the render. */
+  applied: z.boolean(),
+});
+
+export const RenderResult = z.object({
+  target: RenderTarget,
+  files: z.array(RenderedFile),
+  diagnostics: z.array(Diagnostic),
+  overrides: z.array(OverrideStatus),
+});
+export type RenderResult = z.infer<typeof RenderResult>;
+
+export const AppSummary = z.object({ name: z.string(), services: z.number().int(), updatedAt: z.string() });
+
+export const KubeContext = z.object({ name: z.string(), cluster: z.string(), user: z.string(), namespace: z.string().optional(), current: z.boolean() });
+
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+
+export const methods = {
+  'system.info': method(none, z.object({
+    version: z.string(),
+    dataDir: z.string(),
+    host: z.enum(['electron', 'web']),
+    /** Whether passwords and passphrases can be remembered here, and if not, why. */
+    secretStorage: z.object({ persistent: z.boolean(), reason: z.string().optional() }),
+  })),
+
+  'servers.list': method(none, z.array(Server)),
+  'servers.add': method(ServerInput, Server),
+  'servers.update': method(z.object({ id: ServerId, server: ServerInput }), Server),
+  'servers.remove': method(z.object({ id: ServerId }), z.object({})),
+  /** Connect (asking about the host key if needed) and probe what the server runs. */
+  'servers.test': method(z.object({ id: z.string() }), ServerStatus),
+  'servers.statuses': method(none, z.array(ServerStatus)),
+  'servers.sshConfig.scan': method(z.object({ path: z.string().optional() }), z.array(SshConfigCandidate)),
+  'servers.sshConfig.import': method(z.object({ path: z.string().optional(), aliases: z.array(z.string()).min(1) }), z.array(Server)),
+
+  /** Answers a `prompt` event: host key decisions and passwords/passphrases. */
+  'prompts.answer': method(z.object({
+    promptId: z.string(),
+    accept: z.boolean(),
+    secret: z.string().optional(),
+    remember: z.boolean().optional(),
+  }), z.object({})),
+
+  'terminals.open': method(z.object({ serverId: z.string(), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }),
+    z.object({ terminalId: TerminalId, title: z.string() })),
+  'terminals.write': method(z.object({ terminalId: TerminalId, data: z.string().max(1 << 20) }), z.object({})),
+  'terminals.resize': method(z.object({ terminalId: TerminalId, cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }), z.object({})),
+  /** Flow control: the UI reports how many characters it has written to the screen. */
+  'terminals.ack': method(z.object({ terminalId: TerminalId, chars: z.number().int().min(0) }), z.object({})),
+  'terminals.reconnect': method(z.object({ terminalId: TerminalId }), z.object({})),
+  'terminals.close': method(z.object({ terminalId: TerminalId }), z.object({})),
+
+  'apps.list': method(none, z.array(AppSummary)),
+  'apps.get': method(z.object({ name: z.string() }), App),
+  'apps.save': method(z.object({ app: App }), AppSummary),
+  'apps.remove': method(z.object({ name: z.string() }), z.object({})),
+  /** Render an app (possibly unsaved) for a destination. Secrets stay masked unless revealSecrets. */
+  'apps.render': method(z.object({ app: App, destination: Destination, revealSecrets: z.boolean().default(false) }), RenderResult),
+  /** Turn an edit of the rendered main file into overrides on the app; bad YAML comes back as diagnostics with a line. */
+  'apps.applyEdit': method(z.object({ app: App, destination: Destination, path: z.string(), content: z.string() }),
+    z.object({ app: App, diagnostics: z.array(Diagnostic) })),
+  /** The render last deployed to this destination, for the diff view; null when never deployed. */
+  'apps.lastDeployed': method(z.object({ name: z.string(), destination: z.string() }), z.object({ files: z.array(RenderedFile), deployedAt: z.string() }).nullable()),
+  'apps.importCompose': method(z.object({ content: z.string(), name: z.string().optional(), envFile: z.string().optional() }),
+    z.object({ app: App.nullable(), diagnostics: z.array(Diagnostic) })),
+  'apps.schema': method(none, z.object({ berth: z.unknown(), compose: z.unknown(), kubernetes: z.unknown() })),
+
+  'destinations.list': method(none, z.array(Destination)),
+  'destinations.save': method(z.object({ destination: Destination }), Destination),
+  'destinations.remove': method(z.object({ name: z.string() }), z.object({})),
+  'kube.contexts': method(none, z.array(KubeContext)),
+
+  /** Opens http(s) links in the user's browser; anything else is refused. */
+  'shell.openExternal': method(z.object({ url: z.string().url() }), z.object({})),
+} as const;
+
+export const HostKeyPrompt = z.object({
+  promptId: z.string(),
+  kind: z.literal('hostKey'),
+  serverId: z.string(),
+  host: z.string(),
+  port: z.number(),
+  keyType: z.string(),
+  fingerprint: z.string(),
+});
+export const SecretPrompt = z.object({
+  promptId: z.string(),
+  kind: z.enum(['password', 'passphrase']),
+  serverId: z.string(),
+  /** What is asked for, e.g. "Password for deploy@example.com" or "Passphrase for ~/.ssh/id_ed25519". */
+  label: z.string(),
+  /** Whether the answer can be remembered on this host (see system.info secretStorage). */
+  canRemember: z.boolean(),
+});
+export const Prompt = z.discriminatedUnion('kind', [HostKeyPrompt, SecretPrompt]);
+export type Prompt = z.infer<typeof Prompt>;
+
+export const TerminalState = z.enum(['connecting', 'open', 'disconnected', 'exited']);
+
+export const events = {
+  'terminal.data': z.object({ terminalId: TerminalId, data: z.string() }),
+  'terminal.status': z.object({ terminalId: TerminalId, state: TerminalState, message: z.string().optional(), exitCode: z.number().nullable().optional() }),
+  'server.status': ServerStatus,
+  'prompt': Prompt,
+  /** A prompt was answered elsewhere or timed out; the UI closes it. */
+  'prompt.closed': z.object({ promptId: z.string() }),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+export const isMethodName = (s: unknown): s is MethodName => typeof s === 'string' && Object.hasOwn(methods, s);
+export const isEventName = (s: unknown): s is EventName => typeof s === 'string' && Object.hasOwn(events, s);

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * Errors that cross the API carry a stable code and a message that tells the
+ * user what to do next. Anything else thrown in the core reaches the UI as
+ * INTERNAL with its message.
+ */
+export const ErrorCode = z.enum([
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'HOST_KEY_UNKNOWN',
+  'HOST_KEY_CHANGED',
+  'HOST_KEY_REVOKED',
+  'HOST_KEY_REJECTED',
+  'AUTH_FAILED',
+  'CONNECT_TIMEOUT',
+  'CONNECT_REFUSED',
+  'HOST_UNREACHABLE',
+  'ALGORITHM_MISMATCH',
+  'CONNECTION_LOST',
+  'CANCELLED',
+  'SECRET_STORAGE_UNAVAILABLE',
+  'UNSUPPORTED',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ApiErrorShape = z.object({ code: ErrorCode, message: z.string() });
+export type ApiErrorShape = z.infer<typeof ApiErrorShape>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  toJSON(): ApiErrorShape {
+    return { code: this.code, message: this.message };
+  }
+
+  static from(err: unknown): ApiError {
+    if (err instanceof ApiError) return err;
+    const parsed = ApiErrorShape.safeParse(err);
+    if (parsed.success) return new ApiError(parsed.data.code, parsed.data.message);
+    const message = err instanceof Error ? err.message : String(err);
+    return new ApiError('INTERNAL', message);
+  }
+}

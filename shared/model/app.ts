@@ -1,0 +1,219 @@
+import { z } from 'zod';
+
+/**
+ * The app definition (`berth.yaml`): what the user describes once. It says
+ * nothing about where the app runs; that is the destination's job, so the
+ * same definition renders to compose or to Kubernetes.
+ *
+ * Bump APP_API_VERSION and add a migration when the shape changes.
+ */
+export const APP_API_VERSION = 'berth.dev/v1';
+
+/** Service and volume names: DNS-1123 labels, so they are valid on every target. */
+export const ResourceName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'lowercase letters, digits and dashes; starts and ends with a letter or digit (DNS-1123 label)');
+
+export const EnvName = z.string().min(1).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'letters, digits and underscores; not starting with a digit');
+
+/** Kubernetes-style quantity for memory and storage: 512Mi, 1Gi, 500M, 1073741824. */
+export const ByteQuantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|K|M|G|T|k)?$/, 'a size such as 512Mi or 1Gi');
+
+export const Port = z.number().int().min(1).max(65535);
+
+export const EnvScope = z.enum(['runtime', 'build', 'both']);
+
+/**
+ * An environment entry. A plain string is a runtime value. Secrets hold only
+ * a reference: the value lives in the secret store, never in berth.yaml.
+ */
+export const EnvValue = z.union([
+  z.string(),
+  z.object({ value: z.string(), scope: EnvScope.default('runtime') }).strict(),
+  z.object({ secret: z.string().min(1).describe('key in the secret store'), scope: EnvScope.default('runtime') }).strict(),
+]);
+export type EnvValue = z.infer<typeof EnvValue>;
+
+export const BuildSource = z
+  .object({
+    git: z.string().min(1).describe('repository URL (https or ssh)'),
+    ref: z.string().default('main').describe('branch, tag or commit'),
+    dockerfile: z.string().default('Dockerfile'),
+    context: z.string().default('.'),
+  })
+  .strict();
+
+export const ServicePort = z
+  .object({
+    port: Port.describe('container port'),
+    protocol: z.enum(['tcp', 'udp']).default('tcp'),
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(15).optional(),
+    /** Published on the host (Docker) or as a LoadBalancer port (Kubernetes); routed HTTP traffic never needs this. */
+    publish: Port.optional(),
+  })
+  .strict();
+
+export const Route = z
+  .object({
+    domain: z.string().min(1).regex(/^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i, 'a domain name such as app.example.com'),
+    path: z.string().startsWith('/').default('/'),
+    port: Port.describe('container port the route sends traffic to'),
+    https: z.boolean().default(true),
+    www: z.enum(['none', 'to-www', 'to-apex']).default('none').describe('redirect between www. and the bare domain'),
+    stripPrefix: z.boolean().default(false).describe('remove the path prefix before forwarding'),
+  })
+  .strict();
+export type Route = z.infer<typeof Route>;
+
+export const VolumeMount = z
+  .object({ volume: ResourceName, path: z.string().startsWith('/'), readOnly: z.boolean().default(false) })
+  .strict();
+/** A host directory: Docker only; rendering for Kubernetes reports it. */
+export const BindMount = z
+  .object({ hostPath: z.string().min(1), path: z.string().startsWith('/'), readOnly: z.boolean().default(false) })
+  .strict();
+export const Mount = z.union([VolumeMount, BindMount]);
+
+export const FileMount = z
+  .object({
+    path: z.string().startsWith('/'),
+    content: z.string(),
+    mode: z.string().regex(/^0?[0-7]{3}$/).optional(),
+  })
+  .strict();
+
+export const HealthCheck = z
+  .object({
+    http: z.object({ path: z.string().startsWith('/').default('/'), port: Port }).strict().optional(),
+    /** exec form (array) or a shell line (string, run with /bin/sh -c). */
+    command: z.union([z.array(z.string()).min(1), z.string().min(1)]).optional(),
+    tcp: z.object({ port: Port }).strict().optional(),
+    // Docker's own defaults, kept explicit so both targets behave the same.
+    intervalSeconds: z.number().positive().default(30),
+    timeoutSeconds: z.number().positive().default(30),
+    retries: z.number().int().min(1).default(3),
+    startPeriodSeconds: z.number().min(0).default(0),
+  })
+  .strict()
+  .refine((h) => [h.http, h.command, h.tcp].filter((x) => x !== undefined).length === 1, {
+    message: 'a health check needs exactly one of http, command or tcp',
+  });
+export type HealthCheck = z.infer<typeof HealthCheck>;
+
+const Limits = z.object({ cpus: z.number().positive().optional(), memory: ByteQuantity.optional() }).strict();
+export const Resources = z.object({ limits: Limits.optional(), reservations: Limits.optional() }).strict();
+
+export const Autoscale = z
+  .object({
+    min: z.number().int().min(1),
+    max: z.number().int().min(1),
+    cpuPercent: z.number().int().min(1).max(100).default(80),
+  })
+  .strict()
+  .refine((a) => a.max >= a.min, { message: 'autoscale.max must be at least autoscale.min' });
+
+export const Service = z
+  .object({
+    image: z.string().min(1).optional(),
+    build: BuildSource.optional(),
+    /** Replaces the image's entrypoint (Kubernetes `command`). */
+    entrypoint: z.array(z.string()).optional(),
+    /** Replaces the image's default command (Kubernetes `args`). */
+    command: z.array(z.string()).optional(),
+    workingDir: z.string().optional(),
+    user: z.string().optional(),
+    ports: z.array(ServicePort).default([]),
+    routes: z.array(Route).default([]),
+    env: z.record(EnvName, EnvValue).default({}),
+    mounts: z.array(Mount).default([]),
+    files: z.array(FileMount).default([]),
+    healthcheck: HealthCheck.optional(),
+    resources: Resources.optional(),
+    replicas: z.number().int().min(0).default(1),
+    autoscale: Autoscale.optional(),
+    restart: z.enum(['always', 'unless-stopped', 'on-failure', 'no']).default('unless-stopped'),
+    dependsOn: z.array(ResourceName).default([]),
+    hooks: z
+      .object({
+        preDeploy: z.array(z.string()).default([]).describe('shell lines run in a one-off container of the new release before traffic moves'),
+        postDeploy: z.array(z.string()).default([]),
+      })
+      .strict()
+      .optional(),
+    labels: z.record(z.string(), z.string()).default({}),
+    annotations: z.record(z.string(), z.string()).default({}),
+    stopGracePeriodSeconds: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine((s) => s.image !== undefined || s.build !== undefined, { message: 'a service needs an image or a build source', path: ['image'] });
+export type Service = z.infer<typeof Service>;
+
+export const Volume = z
+  .object({
+    size: ByteQuantity.default('1Gi'),
+    /** Kubernetes access mode; ReadWriteOnce forces the Recreate strategy. */
+    shared: z.boolean().default(false).describe('ReadWriteMany instead of ReadWriteOnce'),
+  })
+  .strict();
+
+export const OverrideTarget = z.enum(['compose', 'kubernetes']);
+export type OverrideTarget = z.infer<typeof OverrideTarget>;
+
+/** A user's edit of the rendered output, kept as a JSON merge patch (RFC 7396) on one object. */
+export const Override = z
+  .object({
+    target: OverrideTarget,
+    /** Kubernetes kind (Deployment, Service…) or compose section (service, volume, network, caddy). */
+    kind: z.string().min(1),
+    name: z.string().min(1),
+    patch: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+export type Override = z.infer<typeof Override>;
+
+export const App = z
+  .object({
+    apiVersion: z.literal(APP_API_VERSION),
+    kind: z.literal('App'),
+    name: ResourceName,
+    services: z.record(ResourceName, Service).refine((s) => Object.keys(s).length > 0, { message: 'an app needs at least one service' }),
+    volumes: z.record(ResourceName, Volume).default({}),
+    overrides: z.array(Override).default([]),
+  })
+  .strict();
+export type App = z.infer<typeof App>;
+export type AppInput = z.input<typeof App>;
+
+// ---- destinations: where an app runs, kept apart from what it is ----
+
+export const DockerDestination = z
+  .object({
+    type: z.literal('docker'),
+    name: z.string().min(1),
+    server: z.string().min(1).describe('server id; "local" is this computer'),
+    network: z.string().default('berth'),
+    /** caddy: Berth's own proxy, routes switched through its admin API. traefik: labels compatible with Coolify's proxy. none: publish ports. */
+    proxy: z.enum(['caddy', 'traefik', 'none']).default('caddy'),
+    selinuxRelabel: z.boolean().default(false).describe('append :z to bind mounts'),
+  })
+  .strict();
+
+export const KubernetesDestination = z
+  .object({
+    type: z.literal('kubernetes'),
+    name: z.string().min(1),
+    context: z.string().min(1).describe('kubeconfig context'),
+    namespace: ResourceName.default('default'),
+    ingressClass: z.string().optional(),
+    storageClass: z.string().optional(),
+    tlsIssuer: z.string().optional().describe('cert-manager ClusterIssuer name'),
+    imagePullSecret: z.string().optional(),
+  })
+  .strict();
+
+export const Destination = z.discriminatedUnion('type', [DockerDestination, KubernetesDestination]);
+export type Destination = z.infer<typeof Destination>;
+export type DockerDestination = z.infer<typeof DockerDestination>;
+export type KubernetesDestination = z.infer<typeof KubernetesDestination>;
