@@ -55,6 +55,10 @@ export function createCore(options: CoreOptions): BerthCore {
       await options.openExternal(url);
       return {};
     },
+    'secrets.set': async ({ key, value }) => {
+      await options.secrets.set(key, value);
+      return {};
+    },
     ...serverHandlers(servers, prompts),
     ...terminalHandlers(terminals),
     ...appHandlers({ dataDir: path.join(options.dataDir), secrets: options.secrets }),

@@ -9,6 +9,13 @@ export const rendererConfig = {
   root,
   base: './',
   plugins: [react()],
+  resolve: {
+    alias: [
+      // monaco-editor 0.55+ maps `monaco-editor/*` to esm/vs/*, which breaks the older deep path
+      // `monaco-editor/esm/vs/...` that monaco-yaml's worker (via monaco-worker-manager) imports.
+      { find: /^monaco-editor\/esm\/vs\//, replacement: `${path.resolve(root, '../node_modules/monaco-editor/esm/vs')}/` },
+    ],
+  },
   build: {
     outDir: path.resolve(root, '../out/renderer'),
     emptyOutDir: true,

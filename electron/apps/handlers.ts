@@ -1,19 +1,45 @@
-// STUB: replaced by the translator work.
 import type { PartialHandlers } from '../api/router.js';
 import type { SecretStore } from '../secrets/secret-store.js';
-import { ApiError } from '../../shared/api/errors.js';
+import { applyEdit } from '../../shared/translate/index.js';
+import { importCompose } from '../../shared/translate/import/index.js';
+import { AppStore } from './app-store.js';
+import { DestinationStore } from './destination-store.js';
+import { kubeContexts } from './kube-contexts.js';
+import { readLastDeployed } from './last-deployed.js';
+import { renderWithSecrets, secretKey } from './render-service.js';
+import { editorSchemas } from './schemas.js';
 
 type AppMethods =
   | 'apps.list' | 'apps.get' | 'apps.save' | 'apps.remove' | 'apps.render' | 'apps.applyEdit' | 'apps.lastDeployed' | 'apps.importCompose' | 'apps.schema'
   | 'destinations.list' | 'destinations.save' | 'destinations.remove' | 'kube.contexts';
 
-export function appHandlers(_deps: { dataDir: string; secrets: SecretStore }): PartialHandlers<AppMethods> {
-  const todo = () => {
-    throw new ApiError('UNSUPPORTED', 'not yet');
-  };
+export function appHandlers(deps: { dataDir: string; secrets: SecretStore }): PartialHandlers<AppMethods> {
+  const apps = new AppStore(deps.dataDir);
+  const destinations = new DestinationStore(deps.dataDir);
   return {
-    'apps.list': todo, 'apps.get': todo, 'apps.save': todo, 'apps.remove': todo, 'apps.render': todo, 'apps.applyEdit': todo,
-    'apps.lastDeployed': todo, 'apps.importCompose': todo, 'apps.schema': todo,
-    'destinations.list': todo, 'destinations.save': todo, 'destinations.remove': todo, 'kube.contexts': todo,
+    'apps.list': () => apps.list(),
+    'apps.get': ({ name }) => apps.get(name),
+    'apps.save': ({ app }) => apps.save(app),
+    'apps.remove': async ({ name }) => {
+      await apps.remove(name);
+      return {};
+    },
+    'apps.render': ({ app, destination, revealSecrets }) => renderWithSecrets(app, destination, deps.secrets, revealSecrets),
+    'apps.applyEdit': ({ app, destination, path, content }) => applyEdit(app, destination, path, content),
+    'apps.lastDeployed': ({ name, destination }) => readLastDeployed(deps.dataDir, name, destination),
+    'apps.importCompose': async ({ content, name, envFile }) => {
+      const result = importCompose(content, { name, envFile });
+      // Values found in the compose sources go to the secret store, never back to the UI.
+      if (result.app) for (const [secret, value] of Object.entries(result.secrets)) await deps.secrets.set(secretKey(result.app.name, secret), value);
+      return { app: result.app, diagnostics: result.diagnostics };
+    },
+    'apps.schema': () => editorSchemas(),
+    'destinations.list': () => destinations.list(),
+    'destinations.save': ({ destination }) => destinations.save(destination),
+    'destinations.remove': async ({ name }) => {
+      await destinations.remove(name);
+      return {};
+    },
+    'kube.contexts': () => kubeContexts(),
   };
 }

@@ -1,24 +1,22 @@
-// STUB: replaced by the SSH/servers work.
 import type { PartialHandlers } from '../api/router.js';
 import type { PromptBroker } from '../prompts/prompt-broker.js';
 import type { ServerService } from './server-service.js';
-import { ApiError } from '../../shared/api/errors.js';
 
 type ServerMethods = 'servers.list' | 'servers.add' | 'servers.update' | 'servers.remove' | 'servers.test' | 'servers.statuses' | 'servers.sshConfig.scan' | 'servers.sshConfig.import' | 'prompts.answer';
 
-export function serverHandlers(_service: ServerService, prompts: PromptBroker): PartialHandlers<ServerMethods> {
-  const todo = () => {
-    throw new ApiError('UNSUPPORTED', 'not yet');
-  };
+export function serverHandlers(service: ServerService, prompts: PromptBroker): PartialHandlers<ServerMethods> {
   return {
-    'servers.list': todo,
-    'servers.add': todo,
-    'servers.update': todo,
-    'servers.remove': todo,
-    'servers.test': todo,
-    'servers.statuses': todo,
-    'servers.sshConfig.scan': todo,
-    'servers.sshConfig.import': todo,
+    'servers.list': () => service.list(),
+    'servers.add': (input) => service.add(input),
+    'servers.update': ({ id, server }) => service.update(id, server),
+    'servers.remove': async ({ id }) => {
+      await service.remove(id);
+      return {};
+    },
+    'servers.test': ({ id }) => service.test(id),
+    'servers.statuses': () => service.statusList(),
+    'servers.sshConfig.scan': ({ path }) => service.scanSshConfig(path),
+    'servers.sshConfig.import': ({ path, aliases }) => service.importSshConfig(path, aliases),
     'prompts.answer': ({ promptId, ...answer }) => {
       prompts.answer(promptId, answer);
       return {};

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { dump, load } from 'js-yaml';
 import type { z } from 'zod';
 import { readFileIfExists, writeFileAtomic } from './atomic-file.js';
 
@@ -26,7 +26,7 @@ export class DocumentStore<S extends z.ZodType> {
   async read(): Promise<z.output<S>> {
     const text = await readFileIfExists(this.file);
     if (text === undefined) return this.options.empty();
-    const raw = this.isYaml ? yaml.load(text) : JSON.parse(text);
+    const raw = this.isYaml ? load(text) : JSON.parse(text);
     const envelope = (raw ?? {}) as { schemaVersion?: unknown; data?: unknown };
     const version = typeof envelope.schemaVersion === 'number' ? envelope.schemaVersion : 0;
     if (version > this.options.version) {
@@ -42,7 +42,7 @@ export class DocumentStore<S extends z.ZodType> {
 
   async write(data: z.output<S>): Promise<void> {
     const envelope = { schemaVersion: this.options.version, data };
-    const text = this.isYaml ? yaml.dump(envelope, { noRefs: true, sortKeys: false }) : `${JSON.stringify(envelope, null, 2)}\n`;
+    const text = this.isYaml ? dump(envelope, { noRefs: true, sortKeys: false }) : `${JSON.stringify(envelope, null, 2)}\n`;
     await writeFileAtomic(this.file, text);
   }
 

@@ -1,20 +1,30 @@
-// STUB: replaced by the terminal work.
 import type { PartialHandlers } from '../api/router.js';
 import type { TerminalManager } from './terminal-manager.js';
-import { ApiError } from '../../shared/api/errors.js';
 
 type TerminalMethods = 'terminals.open' | 'terminals.write' | 'terminals.resize' | 'terminals.ack' | 'terminals.reconnect' | 'terminals.close';
 
-export function terminalHandlers(_terminals: TerminalManager): PartialHandlers<TerminalMethods> {
-  const todo = () => {
-    throw new ApiError('UNSUPPORTED', 'not yet');
-  };
+export function terminalHandlers(terminals: TerminalManager): PartialHandlers<TerminalMethods> {
   return {
-    'terminals.open': todo,
-    'terminals.write': todo,
-    'terminals.resize': todo,
-    'terminals.ack': todo,
-    'terminals.reconnect': todo,
-    'terminals.close': todo,
+    'terminals.open': ({ serverId, cols, rows }) => terminals.open(serverId, { cols, rows }),
+    'terminals.write': ({ terminalId, data }) => {
+      terminals.get(terminalId).write(data);
+      return {};
+    },
+    'terminals.resize': ({ terminalId, cols, rows }) => {
+      terminals.get(terminalId).resize({ cols, rows });
+      return {};
+    },
+    'terminals.ack': ({ terminalId, chars }) => {
+      terminals.get(terminalId).ack(chars);
+      return {};
+    },
+    'terminals.reconnect': async ({ terminalId }) => {
+      await terminals.get(terminalId).reconnect();
+      return {};
+    },
+    'terminals.close': ({ terminalId }) => {
+      terminals.close(terminalId);
+      return {};
+    },
   };
 }

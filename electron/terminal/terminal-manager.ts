@@ -1,13 +1,45 @@
-// STUB: replaced by the terminal work.
+import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../api/event-bus.js';
-import type { Host } from '../hosts/host.js';
+import type { Host, TerminalSize } from '../hosts/host.js';
+import { ApiError } from '../../shared/api/errors.js';
+import { TerminalSession } from './terminal-session.js';
 
 export interface TerminalManagerOptions {
   hosts: (serverId: string) => Promise<Host>;
   events: EventBus;
 }
 
+/** The open terminals of this Berth instance, by id. */
 export class TerminalManager {
-  constructor(readonly options: TerminalManagerOptions) {}
-  closeAll(): void {}
+  private readonly sessions = new Map<string, TerminalSession>();
+
+  constructor(private readonly options: TerminalManagerOptions) {}
+
+  async open(serverId: string, size: TerminalSize): Promise<{ terminalId: string; title: string }> {
+    const session = new TerminalSession(randomUUID(), serverId, size, this.options.hosts, this.options.events);
+    this.sessions.set(session.id, session);
+    try {
+      await session.connect();
+    } catch (err) {
+      this.sessions.delete(session.id);
+      throw err;
+    }
+    return { terminalId: session.id, title: session.title };
+  }
+
+  get(terminalId: string): TerminalSession {
+    const session = this.sessions.get(terminalId);
+    if (!session) throw new ApiError('NOT_FOUND', 'This terminal is closed. Open a new one from the server list.');
+    return session;
+  }
+
+  close(terminalId: string): void {
+    this.get(terminalId).close();
+    this.sessions.delete(terminalId);
+  }
+
+  closeAll(): void {
+    for (const session of this.sessions.values()) session.close();
+    this.sessions.clear();
+  }
 }

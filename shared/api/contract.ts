@@ -98,6 +98,9 @@ export const methods = {
     z.object({ app: App.nullable(), diagnostics: z.array(Diagnostic) })),
   'apps.schema': method(none, z.object({ berth: z.unknown(), compose: z.unknown(), kubernetes: z.unknown() })),
 
+  /** Stores an app secret's value, typed by the user; there is deliberately no call that reads one back. */
+  'secrets.set': method(z.object({ key: z.string().regex(/^app\/[^\s]{1,200}$/, 'an app secret key (app/<app>/<NAME>)'), value: z.string().max(65536) }), z.object({})),
+
   'destinations.list': method(none, z.array(Destination)),
   'destinations.save': method(z.object({ destination: Destination }), Destination),
   'destinations.remove': method(z.object({ name: z.string() }), z.object({})),

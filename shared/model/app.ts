@@ -210,6 +210,8 @@ export const KubernetesDestination = z
     storageClass: z.string().optional(),
     tlsIssuer: z.string().optional().describe('cert-manager ClusterIssuer name'),
     imagePullSecret: z.string().optional(),
+    /** Where images built from source are pushed; build-only services then run <registry>/<app>-<service>:<ref>. */
+    registry: z.string().min(1).optional(),
   })
   .strict();
 

@@ -1,7 +1,84 @@
-// STUB: replaced by the work that owns this command.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { dump } from 'js-yaml';
+import type { Diagnostic } from '../../../shared/model/diagnostic.js';
+import { importCompose } from '../../../shared/translate/import/index.js';
 import type { CliContext } from '../context.js';
+import { UsageError } from '../context.js';
 
+const USAGE = 'usage: berth import <compose-file> [--name N] [--env-file F] [--profile P]...';
+
+function readIfPresent(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function formatDiagnostic(d: Diagnostic): string {
+  const where = d.file ? `${d.file}${d.line !== undefined ? `:${d.line}:${d.column ?? 1}` : ''}: ` : '';
+  return `${where}${d.severity} ${d.code}: ${d.message}\n`;
+}
+
+/**
+ * `berth import`: compose file → app definition YAML on stdout. Findings go to
+ * stderr as file:line:col; secret values found in the sources are never printed,
+ * only their names, because this command has nowhere safe to keep them.
+ */
 export async function run(ctx: CliContext): Promise<number> {
-  ctx.stderr.write('not implemented yet\n');
-  return 1;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: ctx.argv,
+      allowPositionals: true,
+      options: {
+        name: { type: 'string' },
+        'env-file': { type: 'string' },
+        profile: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  }
+  if (parsed.values.help) {
+    ctx.stdout.write(`${USAGE}\nThe .env file beside the compose file is read unless --env-file names another.\n`);
+    return 0;
+  }
+  const [composeFile, ...extra] = parsed.positionals;
+  if (!composeFile || extra.length > 0) throw new UsageError(USAGE);
+
+  const content = readIfPresent(composeFile);
+  if (content === undefined) {
+    ctx.stderr.write(`berth import: cannot read ${composeFile}. Check the path.\n`);
+    return 1;
+  }
+  const dir = path.dirname(path.resolve(composeFile));
+  const envPath = parsed.values['env-file'] ?? path.join(dir, '.env');
+  const envFile = readIfPresent(envPath);
+  if (parsed.values['env-file'] !== undefined && envFile === undefined) {
+    ctx.stderr.write(`berth import: cannot read the env file ${envPath}. Check the path.\n`);
+    return 1;
+  }
+
+  const result = importCompose(content, {
+    fileName: composeFile,
+    name: parsed.values.name ?? path.basename(dir),
+    ...(envFile !== undefined ? { envFile } : {}),
+    profiles: parsed.values.profile ?? [],
+    loadFile: (p) => readIfPresent(path.resolve(dir, p)),
+  });
+  for (const d of result.diagnostics) ctx.stderr.write(formatDiagnostic(d));
+  const secretNames = Object.keys(result.secrets);
+  if (secretNames.length > 0) {
+    ctx.stderr.write(`berth import: values for ${secretNames.join(', ')} were found in the sources; the definition references them as secrets. Set them in Berth before deploying.\n`);
+  }
+  if (!result.app) {
+    ctx.stderr.write('berth import: the import failed; fix the errors above and run it again.\n');
+    return 1;
+  }
+  ctx.stdout.write(dump(result.app, { lineWidth: -1, noRefs: true }));
+  return 0;
 }

@@ -13,6 +13,11 @@ function pickTransport(): Transport {
   const token = new URLSearchParams(window.location.search).get('token') ?? sessionStorage.getItem('berth.token') ?? '';
   // Keep the token for reloads, and out of the address bar so it is not shared by accident.
   if (token) sessionStorage.setItem('berth.token', token);
+  const url = new URL(window.location.href);
+  if (url.searchParams.has('token')) {
+    url.searchParams.delete('token');
+    history.replaceState(history.state, '', url);
+  }
   return createWebSocketTransport(token);
 }
 

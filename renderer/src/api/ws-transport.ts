@@ -9,7 +9,6 @@ export function createWebSocketTransport(token: string, base: Location = window.
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let nextId = 1;
-  let socket: WebSocket | undefined;
   let opened: Promise<WebSocket> | undefined;
 
   const connect = (): Promise<WebSocket> => {
@@ -36,7 +35,6 @@ export function createWebSocketTransport(token: string, base: Location = window.
           else p.reject(new ApiError(msg.error.code, msg.error.message));
         }
       };
-      socket = ws;
     });
     return opened;
   };
@@ -57,5 +55,5 @@ export function createWebSocketTransport(token: string, base: Location = window.
       set.add(listener);
       return () => set.delete(listener);
     },
-  } satisfies Transport & { _socket?: WebSocket | undefined } as Transport;
+  };
 }

@@ -1,0 +1,170 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/${name}.png` });
+
+/** The full text of a preview file, read from its Monaco model (the DOM shows only the visible lines). */
+const fileText = (page: Page, path: string) => page.evaluate((p) => window.__berthEditors?.text(p) ?? null, path);
+const fileMarkers = (page: Page, path: string) => page.evaluate((p) => window.__berthEditors?.markers(p) ?? [], path);
+
+/** Puts the cursor at the start of the first line containing `needle`, counting lines from the model. */
+async function goToLine(page: Page, path: string, needle: string) {
+  const text = (await fileText(page, path)) ?? '';
+  const index = text.split('\n').findIndex((l) => l.includes(needle));
+  expect(index, `${needle} in ${path}`).toBeGreaterThanOrEqual(0);
+  await page.locator('.apps-editor-slot .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Home');
+  return index + 1;
+}
+
+function watchCsp(page: Page): string[] {
+  const violations: string[] = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
+  });
+  page.on('pageerror', (err) => violations.push(`page error: ${err.message}`));
+  return violations;
+}
+
+async function openApps(page: Page, url: string) {
+  await page.goto(url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Apps' }).click();
+  await expect(page.getByRole('navigation', { name: 'Apps' })).toBeVisible();
+}
+
+test('edit an app in the form and the rendered YAML, keep overrides, switch to Kubernetes, diff', async ({ page, webHost }) => {
+  const problems = watchCsp(page);
+  await openApps(page, webHost.url);
+
+  await page.getByLabel('New app name').fill('shop');
+  await page.getByRole('button', { name: 'New app' }).click();
+  await expect(page.getByRole('tab', { name: 'compose.yaml' })).toBeVisible();
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('nginx:1.27-alpine');
+  await expect(page.getByLabel('Unsaved changes')).toBeVisible();
+
+  // A form edit re-renders the preview.
+  await page.getByLabel('Image').fill('nginx:1.28-alpine');
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('nginx:1.28-alpine');
+  await shot(page, 'apps-compose');
+
+  // An invalid form value is flagged where it was typed and the last valid app keeps rendering.
+  await page.getByLabel('Replicas').fill('two');
+  await expect(page.getByText(/expected number/i)).toBeVisible();
+  await expect(page.getByLabel('Replicas')).toHaveValue('two');
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('nginx:1.28-alpine');
+  await page.getByLabel('Replicas').fill('1');
+
+  // An edit of the rendered compose.yaml becomes an override.
+  await goToLine(page, 'compose.yaml', 'image: nginx:1.28-alpine');
+  await page.keyboard.type('stop_signal: SIGQUIT');
+  await page.keyboard.press('Enter');
+  const overrides = page.getByRole('region', { name: 'Overrides' });
+  await expect(overrides.getByRole('listitem')).toHaveCount(1);
+  await expect(overrides).toContainText('web');
+
+  // It survives another form change.
+  await page.getByLabel('Image').fill('nginx:1.29-alpine');
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('nginx:1.29-alpine');
+  expect(await fileText(page, 'compose.yaml')).toContain('stop_signal: SIGQUIT');
+  await expect(overrides.getByRole('listitem')).toHaveCount(1);
+  await shot(page, 'apps-overrides');
+
+  // Renaming the service leaves the override without its object: it is flagged, not dropped.
+  await page.getByLabel('Service name').fill('frontend');
+  await page.getByLabel('Service name').blur();
+  await expect(overrides.getByText('target missing')).toBeVisible();
+  await page.getByLabel('Service name').fill('web');
+  await page.getByLabel('Service name').blur();
+  await expect(overrides.getByText('target missing')).toBeHidden();
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('stop_signal: SIGQUIT');
+
+  // Broken YAML: the error is shown at its line, the text is kept, the last good render stays.
+  const line = await goToLine(page, 'compose.yaml', 'stop_signal: SIGQUIT');
+  await page.keyboard.press('End');
+  await page.keyboard.type(': oops');
+  const editError = page.getByTestId('edit-error');
+  await expect(editError).toContainText('compose.yaml');
+  await expect(editError).toContainText(`line ${line}`);
+  await expect.poll(async () => (await fileMarkers(page, 'compose.yaml')).some((m) => m.line === line)).toBe(true);
+  await expect(page.locator('.apps-editor-slot .squiggly-error').first()).toBeAttached();
+  expect(await fileText(page, 'compose.yaml')).toContain('stop_signal: SIGQUIT: oops');
+  await expect(overrides.getByRole('listitem')).toHaveCount(1);
+  await shot(page, 'apps-yaml-error');
+  await editError.getByRole('button', { name: 'Discard my edit' }).click();
+  await expect(editError).toBeHidden();
+  await expect.poll(() => fileText(page, 'compose.yaml')).not.toContain('oops');
+  expect(await fileText(page, 'compose.yaml')).toContain('stop_signal: SIGQUIT');
+
+  // Reset removes the override.
+  await overrides.getByRole('button', { name: 'Reset' }).click();
+  await expect(overrides.getByRole('listitem')).toHaveCount(0);
+  await expect.poll(() => fileText(page, 'compose.yaml')).not.toContain('stop_signal');
+
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
+  await expect(page.getByLabel('Unsaved changes')).toBeHidden();
+  await expect(page.getByRole('navigation', { name: 'Apps' }).getByRole('button', { name: /shop/ })).toBeVisible();
+
+  // A Kubernetes destination renders manifests.
+  await page.getByLabel('Destination', { exact: true }).selectOption({ label: 'New destination…' });
+  const dialog = page.getByRole('form', { name: 'New destination' });
+  await dialog.getByText('Kubernetes (cluster)').click();
+  await dialog.getByLabel('Name', { exact: true }).fill('k3s-test');
+  await dialog.getByLabel('Context', { exact: true }).fill('test-cluster');
+  await dialog.getByLabel('Namespace', { exact: true }).fill('shop');
+  await dialog.getByLabel('Ingress class').fill('traefik');
+  await dialog.getByRole('button', { name: 'Save destination' }).click();
+  await expect(dialog).toBeHidden();
+  const manifestsTab = page.getByRole('tab', { name: /^(manifests|kubernetes)\.yaml$/ });
+  await expect(manifestsTab).toBeVisible();
+  const manifests = ((await manifestsTab.textContent()) ?? '').trim();
+  await expect.poll(() => fileText(page, manifests)).toContain('kind: Deployment');
+  expect(await fileText(page, manifests)).toContain('nginx:1.29-alpine');
+  await expect(page.getByRole('tab', { name: 'compose.yaml' })).toHaveCount(0);
+  await shot(page, 'apps-kubernetes');
+
+  // berth.yaml shows the definition itself.
+  await page.getByRole('tab', { name: 'berth.yaml' }).click();
+  await expect.poll(() => fileText(page, 'berth.yaml')).toContain('apiVersion: berth.dev/v1');
+  // monaco-yaml checks it against Berth's schema in its worker; the form follows the text.
+  const replicasLine = await goToLine(page, 'berth.yaml', 'replicas: 1');
+  await page.keyboard.press('End');
+  await page.keyboard.type('x');
+  await expect(page.getByLabel('Replicas')).toHaveValue('1x');
+  await expect
+    .poll(async () => (await fileMarkers(page, 'berth.yaml')).filter((m) => m.line === replicasLine).map((m) => m.message).join(' '))
+    .toMatch(/incorrect type|expected/i);
+  await shot(page, 'apps-berth-yaml');
+  await page.keyboard.press('Backspace');
+  await expect(page.getByLabel('Replicas')).toHaveValue('1');
+  await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Diff' }).click();
+  await expect(page.getByText('Not deployed yet to k3s-test.')).toBeVisible();
+  await shot(page, 'apps-diff');
+
+  expect(problems).toEqual([]);
+});
+
+test('import a docker-compose file and see its findings', async ({ page, webHost }) => {
+  const problems = watchCsp(page);
+  await openApps(page, webHost.url);
+  await page.getByRole('button', { name: 'Import docker-compose…' }).click();
+  const dialog = page.getByRole('form', { name: 'Import docker-compose' });
+  await dialog.getByLabel('…or paste it').fill(
+    ['services:', '  api:', '    image: ghcr.io/acme/api:2.1', '    ports: ["8080:8080"]', '    privileged: true', '    environment:', '      LOG_LEVEL: info', ''].join('\n'),
+  );
+  await dialog.getByLabel('App name').fill('acme');
+  await dialog.getByRole('button', { name: 'Import' }).click();
+  const findings = dialog.getByLabel('Import findings');
+  await expect(findings).toBeVisible();
+  await expect(findings.locator('code').first()).toHaveText(/^[A-Z][A-Z0-9_]*$/);
+  await shot(page, 'apps-import');
+  await dialog.getByRole('button', { name: 'Open acme' }).click();
+  await expect(dialog).toBeHidden();
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('ghcr.io/acme/api:2.1');
+  await expect(page.getByLabel('Image')).toHaveValue('ghcr.io/acme/api:2.1');
+  expect(problems).toEqual([]);
+});

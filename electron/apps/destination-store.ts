@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { Destination } from '../../shared/model/app.js';
+import { ApiError } from '../../shared/api/errors.js';
+import { DocumentStore } from '../storage/document-store.js';
+
+/** Offered until the user saves a destination of their own: Docker on this computer. */
+export const LOCAL_DOCKER: Destination = Destination.parse({ type: 'docker', name: 'local-docker', server: 'local' });
+
+/** Destinations in `<dataDir>/destinations.json`. */
+export class DestinationStore {
+  private readonly store: DocumentStore<z.ZodArray<typeof Destination>>;
+
+  constructor(dataDir: string) {
+    this.store = new DocumentStore(path.join(dataDir, 'destinations.json'), z.array(Destination), { version: 1, empty: () => [] });
+  }
+
+  async list(): Promise<Destination[]> {
+    const saved = await this.store.read();
+    return saved.length > 0 ? saved : [LOCAL_DOCKER];
+  }
+
+  async get(name: string): Promise<Destination> {
+    const found = (await this.list()).find((d) => d.name === name);
+    if (!found) throw new ApiError('NOT_FOUND', `There is no destination named ${name}; add it under Destinations first.`);
+    return found;
+  }
+
+  async save(destination: Destination): Promise<Destination> {
+    const all = await this.list();
+    const index = all.findIndex((d) => d.name === destination.name);
+    if (index === -1) all.push(destination);
+    else all[index] = destination;
+    await this.store.write(all);
+    return destination;
+  }
+
+  async remove(name: string): Promise<void> {
+    const all = await this.list();
+    await this.store.write(all.filter((d) => d.name !== name));
+  }
+}

@@ -1,0 +1,96 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRouter, type Handlers } from '../api/router.js';
+import { MemorySecretStore } from '../secrets/secret-store.js';
+import { appHandlers } from './handlers.js';
+import { kubeContexts } from './kube-contexts.js';
+
+const appInput = { apiVersion: 'berth.dev/v1', kind: 'App', name: 'shop', services: { web: { image: 'nginx:1', env: { PASS: { secret: 'db' } } } } };
+
+describe('app handlers', () => {
+  let dataDir: string;
+  let secrets: MemorySecretStore;
+  let call: (method: string, input?: unknown) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience
+
+  beforeEach(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-apps-'));
+    secrets = new MemorySecretStore();
+    // Only the app methods are exercised; the router validates inputs exactly as in the app.
+    const router = createRouter(appHandlers({ dataDir, secrets }) as unknown as Handlers);
+    call = (method, input) => router.dispatch(method, input) as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+  afterEach(() => fs.rm(dataDir, { recursive: true, force: true }));
+
+  it('saves apps as YAML files and lists, reads and removes them', async () => {
+    expect(await call('apps.list')).toEqual([]);
+    await call('apps.save', { app: appInput });
+    const text = await fs.readFile(path.join(dataDir, 'apps', 'shop.berth.yaml'), 'utf8');
+    expect(text).toContain('apiVersion: berth.dev/v1');
+    expect(await call('apps.list')).toEqual([expect.objectContaining({ name: 'shop', services: 1 })]);
+    expect((await call('apps.get', { name: 'shop' })).services.web.image).toBe('nginx:1');
+    await call('apps.remove', { name: 'shop' });
+    await expect(call('apps.get', { name: 'shop' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('offers the local Docker destination until one is saved', async () => {
+    expect(await call('destinations.list')).toEqual([expect.objectContaining({ type: 'docker', name: 'local-docker', server: 'local' })]);
+    await call('destinations.save', { destination: { type: 'kubernetes', name: 'prod', context: 'prod' } });
+    const saved = JSON.parse(await fs.readFile(path.join(dataDir, 'destinations.json'), 'utf8'));
+    expect(saved.data.map((d: { name: string }) => d.name)).toEqual(['local-docker', 'prod']);
+    await call('destinations.remove', { name: 'prod' });
+    expect((await call('destinations.list')).map((d: { name: string }) => d.name)).toEqual(['local-docker']);
+  });
+
+  it('renders with secrets from the store under app:<app>:<name>, masked unless revealed', async () => {
+    await secrets.set('app:shop:db', 'hunter2');
+    const destination = { type: 'docker', name: 'local-docker', server: 'local' };
+    const masked = await call('apps.render', { app: appInput, destination });
+    expect(masked.files.find((f: { path: string }) => f.path === '.env.web').content).toBe("PASS='********'\n");
+    expect(masked.diagnostics.map((d: { code: string }) => d.code)).not.toContain('SECRET_MISSING');
+    const revealed = await call('apps.render', { app: appInput, destination, revealSecrets: true });
+    expect(revealed.files.find((f: { path: string }) => f.path === '.env.web').content).toBe("PASS='hunter2'\n");
+  });
+
+  it('returns the last deployed render when a deploy wrote one', async () => {
+    expect(await call('apps.lastDeployed', { name: 'shop', destination: 'local-docker' })).toBeNull();
+    const record = { files: [{ path: 'compose.yaml', language: 'yaml', content: 'services: {}\n', editable: true }], deployedAt: '2025-01-01T00:00:00.000Z' };
+    await fs.mkdir(path.join(dataDir, 'deployments', 'shop', 'local-docker'), { recursive: true });
+    await fs.writeFile(path.join(dataDir, 'deployments', 'shop', 'local-docker', 'last.json'), JSON.stringify(record));
+    expect(await call('apps.lastDeployed', { name: 'shop', destination: 'local-docker' })).toEqual(record);
+  });
+
+  it('applies an edit through the API and returns the schemas for the editor', async () => {
+    const destination = { type: 'docker', name: 'local-docker', server: 'local' };
+    const bad = await call('apps.applyEdit', { app: appInput, destination, path: 'compose.yaml', content: 'services: [' });
+    expect(bad.diagnostics[0]).toMatchObject({ code: 'EDIT_PARSE_ERROR', line: 1 });
+    const schemas = await call('apps.schema');
+    expect(schemas.berth.properties.apiVersion.const).toBe('berth.dev/v1');
+    expect(schemas.compose.properties.services).toBeDefined();
+    expect(schemas.kubernetes.definitions.Deployment).toBeDefined();
+  });
+
+  it('imports a compose file and keeps found secret values in the store, not in the answer', async () => {
+    const result = await call('apps.importCompose', { content: 'services:\n  web:\n    image: nginx:1\n', name: 'imported' });
+    expect(result.app.services.web.image).toBe('nginx:1');
+    expect(Object.keys(result)).toEqual(['app', 'diagnostics']);
+  });
+});
+
+describe('kube contexts', () => {
+  it('lists contexts from $KUBECONFIG and marks the current one', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-kube-'));
+    const file = path.join(dir, 'config');
+    await fs.writeFile(file, [
+      'apiVersion: v1', 'kind: Config', 'current-context: prod',
+      'contexts:', '- name: dev', '  context: { cluster: k3d, user: admin }', '- name: prod', '  context: { cluster: eks, user: deploy, namespace: shop }',
+    ].join('\n'));
+    expect(await kubeContexts({ KUBECONFIG: file })).toEqual([
+      { name: 'dev', cluster: 'k3d', user: 'admin', current: false },
+      { name: 'prod', cluster: 'eks', user: 'deploy', namespace: 'shop', current: true },
+    ]);
+    expect(await kubeContexts({ KUBECONFIG: path.join(dir, 'missing') })).toEqual([]);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+});

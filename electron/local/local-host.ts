@@ -1,0 +1,67 @@
+import { spawn as spawnProcess } from 'node:child_process';
+import os from 'node:os';
+import * as pty from 'node-pty';
+import { ApiError } from '../../shared/api/errors.js';
+import { LOCAL_SERVER_ID } from '../../shared/model/server.js';
+import type { ExecChannel, ExecOptions, ExecResult, Host, ShellChannel, SpawnOptions, TerminalSize } from '../hosts/host.js';
+import { collectExec } from '../ssh/collect-exec.js';
+
+/** The user's login shell for terminals on this computer. */
+export function localShell(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return 'powershell.exe';
+  return env.SHELL || '/bin/sh';
+}
+
+/** "This computer": programs run directly with their argv, never through a shell. */
+export class LocalHost implements Host {
+  readonly id = LOCAL_SERVER_ID;
+  readonly label = 'this computer';
+
+  exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return collectExec(this.spawn(argv, { signal: options.signal }), this.label, options);
+  }
+
+  async spawn(argv: readonly string[], options: SpawnOptions = {}): Promise<ExecChannel> {
+    const [file, ...args] = argv;
+    if (!file) throw new ApiError('INVALID_INPUT', 'No command given to run.');
+    options.signal?.throwIfAborted();
+    const child = spawnProcess(file, args, { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, windowsHide: true });
+    const done = new Promise<{ exitCode: number | null; signal?: string }>((resolve, reject) => {
+      child.once('error', (err: NodeJS.ErrnoException) => {
+        if (err.name === 'AbortError') reject(new ApiError('CANCELLED', 'The command was cancelled.'));
+        else if (err.code === 'ENOENT') reject(new ApiError('NOT_FOUND', `${file} was not found on this computer. Install it or check PATH.`));
+        else reject(new ApiError('INTERNAL', `Could not run ${file}: ${err.message}`));
+      });
+      child.once('close', (code, signal) => resolve(signal ? { exitCode: code, signal } : { exitCode: code }));
+    });
+    // A program that exits without reading stdin makes writes fail with EPIPE; its exit status is what matters.
+    child.stdin.on('error', () => undefined);
+    return {
+      stdout: child.stdout,
+      stderr: child.stderr,
+      writeStdin: (data) => child.stdin.write(data),
+      endStdin: () => child.stdin.end(),
+      done,
+      kill: () => child.kill('SIGKILL'),
+    };
+  }
+
+  async openShell(size: TerminalSize): Promise<ShellChannel> {
+    const term = pty.spawn(localShell(), [], {
+      name: 'xterm-256color',
+      cols: size.cols,
+      rows: size.rows,
+      cwd: os.homedir(),
+      env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string>,
+    });
+    return {
+      onData: (listener) => term.onData((data) => listener(Buffer.from(data, 'utf8'))),
+      onClose: (listener) => term.onExit(({ exitCode }) => listener({ exitCode })),
+      write: (data) => term.write(typeof data === 'string' ? data : Buffer.from(data).toString('utf8')),
+      resize: (next) => term.resize(next.cols, next.rows),
+      pause: () => term.pause(),
+      resume: () => term.resume(),
+      close: () => term.kill(),
+    };
+  }
+}

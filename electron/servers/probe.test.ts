@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseProbeOutput } from './probe.js';
+import { LocalHost } from '../local/local-host.js';
+import { probeHost } from './probe.js';
+
+describe('probe', () => {
+  it('reads versions, flavours and disk space from the script output', () => {
+    const out = [
+      'os=Ubuntu 24.04 LTS',
+      'arch=x86_64',
+      'docker=27.1.1',
+      'compose_plugin=v2.29.1',
+      'compose_standalone=docker-compose version 1.29.2, build 5becea4c',
+      'kubectl=Client Version: v1.30.2',
+      'k8s=k3s',
+      'k8s=microk8s',
+      'free_kb=1024',
+    ].join('\n');
+    expect(parseProbeOutput(out, new Date(0))).toEqual({
+      os: 'Ubuntu 24.04 LTS',
+      arch: 'x86_64',
+      docker: '27.1.1',
+      compose: { flavor: 'plugin', version: '2.29.1' },
+      kubectl: '1.30.2',
+      kubernetes: ['k3s', 'microk8s'],
+      freeDiskBytes: 1024 * 1024,
+      probedAt: new Date(0).toISOString(),
+    });
+  });
+
+  it('falls back to the docker client version and standalone compose, and reports absence as null', () => {
+    const parsed = parseProbeOutput('os=Debian\narch=aarch64\ndocker=Docker version 20.10.5+dfsg1, build 55c4c88\ncompose_plugin=\ncompose_standalone=1.29.2\nfree_kb=\n');
+    expect(parsed.docker).toBe('20.10.5+dfsg1');
+    expect(parsed.compose).toEqual({ flavor: 'standalone', version: '1.29.2' });
+    expect(parsed.kubectl).toBeNull();
+    expect(parsed.kubernetes).toEqual([]);
+    expect(parsed.freeDiskBytes).toBeNull();
+  });
+
+  it('probes this computer for real', async () => {
+    const result = await probeHost(new LocalHost());
+    expect(result.arch).toBeTruthy();
+    expect(result.os).toBeTruthy();
+    expect(result.freeDiskBytes).toBeGreaterThan(0);
+  });
+});

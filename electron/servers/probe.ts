@@ -1,0 +1,64 @@
+import os from 'node:os';
+import type { ProbeResult } from '../../shared/model/server.js';
+import type { Host } from '../hosts/host.js';
+
+/**
+ * What a server runs, found in one round trip. The script is fixed text:
+ * nothing user-supplied is ever pasted into it.
+ */
+const PROBE_SCRIPT = `
+os=$( (. /etc/os-release 2>/dev/null && printf '%s' "$PRETTY_NAME") || true)
+[ -n "$os" ] || os=$(uname -sr 2>/dev/null)
+echo "os=$os"
+echo "arch=$(uname -m 2>/dev/null)"
+if command -v docker >/dev/null 2>&1; then
+  v=$(docker version --format '{{.Server.Version}}' 2>/dev/null)
+  [ -n "$v" ] || v=$(docker --version 2>/dev/null)
+  echo "docker=$v"
+  echo "compose_plugin=$(docker compose version --short 2>/dev/null)"
+fi
+command -v docker-compose >/dev/null 2>&1 && echo "compose_standalone=$(docker-compose version --short 2>/dev/null)"
+command -v kubectl >/dev/null 2>&1 && echo "kubectl=$(kubectl version --client 2>/dev/null | head -n 1)"
+for k in k3s k0s microk8s; do command -v "$k" >/dev/null 2>&1 && echo "k8s=$k"; done
+dir=/var/lib/docker; [ -d "$dir" ] || dir=/
+echo "free_kb=$(df -Pk "$dir" 2>/dev/null | awk 'NR==2 {print $4}')"
+exit 0
+`;
+
+const VERSION = /v?(\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.-]+)?)/;
+
+function version(text: string | undefined): string | null {
+  return text ? (VERSION.exec(text)?.[1] ?? null) : null;
+}
+
+export function parseProbeOutput(output: string, probedAt: Date = new Date()): ProbeResult {
+  const values = new Map<string, string[]>();
+  for (const line of output.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq);
+    values.set(key, [...(values.get(key) ?? []), line.slice(eq + 1).trim()]);
+  }
+  const one = (key: string) => values.get(key)?.[0] || undefined;
+  const plugin = version(one('compose_plugin'));
+  const standalone = version(one('compose_standalone'));
+  const freeKb = Number(one('free_kb'));
+  return {
+    os: one('os') ?? null,
+    arch: one('arch') ?? null,
+    docker: version(one('docker')),
+    compose: plugin ? { flavor: 'plugin', version: plugin } : standalone ? { flavor: 'standalone', version: standalone } : null,
+    kubectl: version(one('kubectl')),
+    kubernetes: (values.get('k8s') ?? []).filter((k): k is 'k3s' | 'k0s' | 'microk8s' => k === 'k3s' || k === 'k0s' || k === 'microk8s'),
+    freeDiskBytes: one('free_kb') && Number.isFinite(freeKb) ? freeKb * 1024 : null,
+    probedAt: probedAt.toISOString(),
+  };
+}
+
+export async function probeHost(host: Host, platform: NodeJS.Platform = process.platform): Promise<ProbeResult> {
+  if (host.id === 'local' && platform === 'win32') {
+    return { os: `${os.type()} ${os.release()}`, arch: os.arch(), docker: null, compose: null, kubectl: null, kubernetes: [], freeDiskBytes: null, probedAt: new Date().toISOString() };
+  }
+  const result = await host.exec(['sh', '-c', PROBE_SCRIPT]);
+  return parseProbeOutput(result.stdout);
+}

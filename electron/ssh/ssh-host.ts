@@ -1,0 +1,106 @@
+import type { ClientChannel, SFTPWrapper } from 'ssh2';
+import { ApiError } from '../../shared/api/errors.js';
+import type { ExecChannel, ExecOptions, ExecResult, Host, ShellChannel, SpawnOptions, TerminalSize } from '../hosts/host.js';
+import { collectExec } from './collect-exec.js';
+import { remoteCommand } from './remote-command.js';
+import type { SshConnection } from './ssh-connection.js';
+import { connectionLost } from './ssh-errors.js';
+
+/** A server reached over SSH; every call goes through the server's one pooled connection. */
+export class SshHost implements Host {
+  constructor(
+    readonly id: string,
+    readonly label: string,
+    private readonly connection: () => Promise<SshConnection>,
+  ) {}
+
+  exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return collectExec(this.spawn(argv, { signal: options.signal }), this.label, options);
+  }
+
+  async spawn(argv: readonly string[], options: SpawnOptions = {}): Promise<ExecChannel> {
+    options.signal?.throwIfAborted();
+    const connection = await this.connection();
+    const channel = await connection.exec(remoteCommand(argv), { pty: options.pty });
+    return wrapExec(channel, connection, options.signal);
+  }
+
+  async openShell(size: TerminalSize): Promise<ShellChannel> {
+    const connection = await this.connection();
+    return wrapShell(await connection.shell(size), connection);
+  }
+
+  /** SFTP over the shared connection, for file transfers. */
+  async sftp(): Promise<SFTPWrapper> {
+    return (await this.connection()).sftp();
+  }
+}
+
+/** Channel close without an exit status after the connection died means the outcome is unknown. */
+function settleOnClose(channel: ClientChannel, connection: SshConnection, onDone: (result: { exitCode: number | null; signal?: string } | Error) => void) {
+  let status: { exitCode: number | null; signal?: string } | undefined;
+  let settled = false;
+  const settle = (result: { exitCode: number | null; signal?: string } | Error) => {
+    if (settled) return;
+    settled = true;
+    stopWatching();
+    onDone(result);
+  };
+  const stopWatching = connection.onClose(() => {
+    if (!status) settle(connectionLost(connection.label));
+  });
+  channel.on('exit', (code: number | null, signal?: string) => {
+    status = signal ? { exitCode: code ?? null, signal } : { exitCode: code ?? null };
+  });
+  channel.on('close', () => {
+    // The connection's own close event may come right after the channel's.
+    setImmediate(() => settle(status ?? (connection.isOpen ? { exitCode: null } : connectionLost(connection.label))));
+  });
+}
+
+function wrapExec(channel: ClientChannel, connection: SshConnection, signal?: AbortSignal): ExecChannel {
+  const kill = () => {
+    channel.signal('KILL');
+    channel.close();
+  };
+  let cancelled = false;
+  const onAbort = () => {
+    cancelled = true;
+    kill();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const done = new Promise<{ exitCode: number | null; signal?: string }>((resolve, reject) => {
+    settleOnClose(channel, connection, (result) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (cancelled) reject(new ApiError('CANCELLED', 'The command was cancelled.'));
+      else if (result instanceof Error) reject(result);
+      else resolve(result);
+    });
+  });
+  return {
+    stdout: channel,
+    stderr: channel.stderr,
+    writeStdin: (data) => channel.write(data),
+    endStdin: () => channel.end(),
+    done,
+    kill,
+  };
+}
+
+function wrapShell(channel: ClientChannel, connection: SshConnection): ShellChannel {
+  return {
+    onData(listener) {
+      channel.on('data', listener);
+      channel.stderr.on('data', listener);
+    },
+    onClose(listener) {
+      settleOnClose(channel, connection, (result) => listener(result instanceof Error ? { exitCode: null, error: result } : { exitCode: result.exitCode }));
+    },
+    write: (data) => channel.write(data),
+    // ssh2 takes rows first.
+    resize: (size) => channel.setWindow(size.rows, size.cols, 0, 0),
+    pause: () => channel.pause(),
+    resume: () => channel.resume(),
+    close: () => channel.close(),
+  };
+}

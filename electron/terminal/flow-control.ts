@@ -1,0 +1,51 @@
+/** Above this many unacknowledged characters the shell is paused. */
+export const HIGH_WATERMARK = 512 * 1024;
+/** Below this the shell is resumed. The gap avoids pausing and resuming on every frame. */
+export const LOW_WATERMARK = 128 * 1024;
+
+export interface Pausable {
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * Lossless backpressure between a shell and a UI: counts characters sent but
+ * not yet drawn (acked) and pauses the source instead of dropping anything.
+ * Pausing an SSH channel stops window adjustments, so the remote program
+ * blocks on write; Ctrl-C still reaches it because input is never paused.
+ */
+export class FlowControl {
+  private unacked = 0;
+  private paused = false;
+
+  constructor(
+    private readonly source: Pausable,
+    private readonly high = HIGH_WATERMARK,
+    private readonly low = LOW_WATERMARK,
+  ) {}
+
+  get pending(): number {
+    return this.unacked;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  sent(chars: number): void {
+    this.unacked += chars;
+    if (!this.paused && this.unacked > this.high) {
+      this.paused = true;
+      this.source.pause();
+    }
+  }
+
+  acked(chars: number): void {
+    // Never below zero: a second window on the same terminal may ack the same frames.
+    this.unacked = Math.max(0, this.unacked - chars);
+    if (this.paused && this.unacked < this.low) {
+      this.paused = false;
+      this.source.resume();
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import type { EventBus } from '../api/event-bus.js';
+import type { Host, ShellChannel, TerminalSize } from '../hosts/host.js';
+import { ApiError } from '../../shared/api/errors.js';
+import { OutputFramer } from './output-framer.js';
+import { FlowControl } from './flow-control.js';
+
+type State = 'connecting' | 'open' | 'disconnected' | 'exited';
+
+/**
+ * Mouse tracking and bracketed paste switched on by the previous shell would
+ * otherwise leak into the new one after a reconnect.
+ */
+const RESET_TERMINAL_MODES = '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\r\n';
+
+/** One terminal tab: a shell on a host, its output framing and its flow control. */
+export class TerminalSession {
+  private state: State = 'connecting';
+  private channel: ShellChannel | undefined;
+  private framer: OutputFramer | undefined;
+  private flow: FlowControl | undefined;
+  private label: string;
+
+  constructor(
+    readonly id: string,
+    private readonly serverId: string,
+    private size: TerminalSize,
+    private readonly hosts: (serverId: string) => Promise<Host>,
+    private readonly events: EventBus,
+  ) {
+    this.label = serverId;
+  }
+
+  get title(): string {
+    return this.label;
+  }
+
+  /** Characters sent but not yet acknowledged; exposed for tests and diagnostics. */
+  get unacked(): number {
+    return this.flow?.pending ?? 0;
+  }
+
+  get paused(): boolean {
+    return this.flow?.isPaused ?? false;
+  }
+
+  async connect(): Promise<void> {
+    this.setState('connecting');
+    try {
+      const host = await this.hosts(this.serverId);
+      this.label = host.label;
+      const channel = await host.openShell(this.size);
+      this.attach(channel);
+      this.setState('open');
+    } catch (err) {
+      const error = ApiError.from(err);
+      this.setState('disconnected', `Could not open a shell on ${this.label}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  async reconnect(): Promise<void> {
+    if (this.state === 'open' || this.state === 'connecting') return;
+    this.send(RESET_TERMINAL_MODES);
+    await this.connect();
+  }
+
+  write(data: string): void {
+    if (this.state !== 'open' || !this.channel) {
+      throw new ApiError('CONNECTION_LOST', 'This terminal is not connected. Click Reconnect to open a new shell.');
+    }
+    this.channel.write(data);
+  }
+
+  resize(size: TerminalSize): void {
+    this.size = size;
+    this.channel?.resize(size);
+  }
+
+  ack(chars: number): void {
+    this.flow?.acked(chars);
+  }
+
+  close(): void {
+    const channel = this.channel;
+    this.detach();
+    channel?.close();
+  }
+
+  private attach(channel: ShellChannel): void {
+    this.detach();
+    this.channel = channel;
+    const flow = new FlowControl(channel);
+    const framer = new OutputFramer((data) => this.events.emit('terminal.data', { terminalId: this.id, data }));
+    this.flow = flow;
+    this.framer = framer;
+    channel.onData((chunk) => {
+      if (this.channel === channel) flow.sent(framer.push(chunk));
+    });
+    channel.onClose(({ exitCode, error }) => {
+      if (this.channel !== channel) return;
+      flow.sent(framer.end());
+      this.detach();
+      if (error) {
+        this.setState('disconnected', `${error.message} Reconnect when ${this.label} is reachable again.`);
+      } else {
+        this.setState('exited', `The shell exited${exitCode === null ? '' : ` with code ${exitCode}`}. Reconnect to start a new one, or close the tab.`, exitCode);
+      }
+    });
+  }
+
+  private detach(): void {
+    this.framer?.dispose();
+    this.channel = undefined;
+    this.framer = undefined;
+    this.flow = undefined;
+  }
+
+  /** Output that did not come from the shell (mode resets) goes through the same path as shell output. */
+  private send(data: string): void {
+    this.events.emit('terminal.data', { terminalId: this.id, data });
+  }
+
+  private setState(state: State, message?: string, exitCode?: number | null): void {
+    this.state = state;
+    this.events.emit('terminal.status', {
+      terminalId: this.id,
+      state,
+      ...(message === undefined ? {} : { message }),
+      ...(exitCode === undefined ? {} : { exitCode }),
+    });
+  }
+}

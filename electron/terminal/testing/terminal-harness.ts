@@ -1,0 +1,70 @@
+import { EventBus } from '../../api/event-bus.js';
+import type { EventPayload } from '../../../shared/api/contract.js';
+import type { Host } from '../../hosts/host.js';
+import { TerminalManager } from '../terminal-manager.js';
+
+/**
+ * Drives a TerminalManager the way the UI does: collects each terminal's
+ * output from events and, when auto-ack is on, acknowledges every frame on the
+ * next tick as xterm's write callback would.
+ */
+export class TerminalHarness {
+  readonly events = new EventBus();
+  readonly manager: TerminalManager;
+  readonly output = new Map<string, string>();
+  readonly statuses: EventPayload<'terminal.status'>[] = [];
+  autoAck = true;
+  private readonly unsubscribe: () => void;
+
+  constructor(host: (serverId: string) => Promise<Host>) {
+    this.manager = new TerminalManager({ hosts: host, events: this.events });
+    this.unsubscribe = this.events.subscribe((event, payload) => {
+      if (event === 'terminal.data') {
+        const { terminalId, data } = payload as EventPayload<'terminal.data'>;
+        this.output.set(terminalId, (this.output.get(terminalId) ?? '') + data);
+        if (this.autoAck) setImmediate(() => this.ackQuietly(terminalId, data.length));
+      } else if (event === 'terminal.status') {
+        this.statuses.push(payload as EventPayload<'terminal.status'>);
+      }
+    });
+  }
+
+  text(terminalId: string): string {
+    return this.output.get(terminalId) ?? '';
+  }
+
+  async waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  waitForText(terminalId: string, needle: string, timeoutMs?: number): Promise<void> {
+    return this.waitFor(() => this.text(terminalId).includes(needle), JSON.stringify(needle), timeoutMs);
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.manager.closeAll();
+  }
+
+  private ackQuietly(terminalId: string, chars: number) {
+    try {
+      this.manager.get(terminalId).ack(chars);
+    } catch {
+      // The terminal was closed meanwhile; nothing to acknowledge.
+    }
+  }
+}
+
+/** Numbers printed as whole lines, in order; the prompt and echoed commands are ignored. */
+export function numberLines(text: string): number[] {
+  return text
+    .split('\n')
+    // eslint-disable-next-line no-control-regex -- terminal control sequences are exactly what is stripped
+    .map((line) => line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''))
+    .filter((line) => /^\d+$/.test(line))
+    .map(Number);
+}

@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import sirv from 'sirv';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createCore, type BerthCore } from '../core.js';
+import { MemorySecretStore } from '../secrets/secret-store.js';
+import { resolveDataDir } from '../storage/paths.js';
+import { ApiError } from '../../shared/api/errors.js';
+import { ClientMessage, WEB_API_PATH, type ServerMessage } from '../../shared/api/wire.js';
+import { allowedOrigins, newToken, readCookie, securityHeaders, SESSION_COOKIE, tokenMatches } from './security.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+
+export interface WebHostOptions {
+  /** 0 picks a free port. */
+  port: number;
+  dataDir?: string;
+  /** A core to serve; when absent one is created (and disposed on close) with in-memory secrets. */
+  core?: BerthCore;
+  /** The built renderer; defaults to out/renderer. */
+  rendererDir?: string;
+}
+
+export interface WebHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** Largest message a page may send: terminal writes are capped at 1 MiB of text, which JSON escaping can grow. */
+const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Serves the UI and its API to a browser on this machine only: bound to
+ * 127.0.0.1, reachable only with the per-run token, from our own origin.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const ownsCore = !options.core;
+  const core =
+    options.core ??
+    createCore({ host: 'web', secrets: new MemorySecretStore(), dataDir: options.dataDir ?? resolveDataDir(), version: packageVersion() });
+  const rendererDir = options.rendererDir ?? path.join(repoRoot, 'out', 'renderer');
+  const token = newToken();
+  let port = options.port;
+  const cookieName = () => `${SESSION_COOKIE}_${port}`;
+  const hostAllowed = (req: http.IncomingMessage) => allowedOrigins(port).includes(`http://${req.headers.host ?? ''}`);
+
+  const assets = sirv(rendererDir, { dev: false, etag: true, dotfiles: false });
+
+  const server = http.createServer((req, res) => {
+    for (const [name, value] of Object.entries(securityHeaders(port))) res.setHeader(name, value);
+    if (!hostAllowed(req)) return plain(res, 421, 'Berth answers only on 127.0.0.1 and localhost.');
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (tokenMatches(token, url.searchParams.get('token'))) {
+      res.setHeader('Set-Cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    } else if (!tokenMatches(token, readCookie(req.headers.cookie, cookieName()))) {
+      return plain(res, 401, 'Open the address printed by `npm run web`: it carries the access token for this session.');
+    }
+    if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+      return plain(res, 503, 'The Berth UI is not built. Run `npm run build:web`, then reload.');
+    }
+    assets(req, res, () => plain(res, 404, 'Not found.'));
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (url.pathname !== WEB_API_PATH) return refuse(socket, 404, 'Not Found');
+    if (!hostAllowed(req) || !allowedOrigins(port).includes(req.headers.origin ?? '')) return refuse(socket, 403, 'Forbidden');
+    if (!tokenMatches(token, url.searchParams.get('token'))) return refuse(socket, 401, 'Unauthorized');
+    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, core));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as { port: number }).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      for (const ws of sockets.clients) ws.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (ownsCore) await core.dispose();
+    },
+  };
+}
+
+function serveSocket(ws: WebSocket, core: BerthCore) {
+  const send = (message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const unsubscribe = core.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
+  ws.on('close', unsubscribe);
+  ws.on('message', async (raw, isBinary) => {
+    const message = parseMessage(isBinary ? undefined : raw.toString());
+    if (!message.ok) {
+      if (message.id !== undefined) send({ type: 'result', id: message.id, ok: false, error: message.error.toJSON() });
+      return;
+    }
+    const { id, method, input } = message.call;
+    try {
+      const result = await core.router.dispatch(method, input);
+      send({ type: 'result', id, ok: true, result });
+    } catch (err) {
+      send({ type: 'result', id, ok: false, error: ApiError.from(err).toJSON() });
+    }
+  });
+}
+
+type Parsed = { ok: true; call: ClientMessage } | { ok: false; id?: number; error: ApiError };
+
+function parseMessage(text: string | undefined): Parsed {
+  let json: unknown;
+  try {
+    json = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return { ok: false, error: new ApiError('INVALID_INPUT', 'The message is not JSON.') };
+  }
+  const parsed = ClientMessage.safeParse(json);
+  if (parsed.success) return { ok: true, call: parsed.data };
+  const id = (json as { id?: unknown } | null)?.id;
+  return {
+    ok: false,
+    ...(Number.isInteger(id) ? { id: id as number } : {}),
+    error: new ApiError('INVALID_INPUT', `Malformed API message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ')}`),
+  };
+}
+
+function plain(res: http.ServerResponse, status: number, text: string) {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(text);
+}
+
+function refuse(socket: Duplex, status: number, reason: string) {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}

@@ -1,0 +1,119 @@
+import { useState } from 'react';
+import { api } from '../../../api/api';
+import { useEditorStore } from '../model/editor-store';
+import { fieldKey, getIn, renameKey, setIn, type Path } from '../model/draft';
+import { secretKey } from '../model/fields';
+import { FieldError } from './fields';
+
+type Entry = string | { value: string; scope?: string } | { secret: string; scope?: string };
+
+/**
+ * Environment variables. A secret is stored in the secret store the moment
+ * its field loses focus; berth.yaml keeps only the reference, and the value
+ * is never read back into the page.
+ */
+export function EnvEditor({ servicePath }: { servicePath: Path }) {
+  const path = [...servicePath, 'env'];
+  const env = useEditorStore((s) => getIn(s.draft, path)) as Record<string, Entry> | undefined;
+  const appName = useEditorStore((s) => String(getIn(s.draft, ['name']) ?? ''));
+  const draft = useEditorStore((s) => s.draft);
+  const replaceDraft = useEditorStore((s) => s.replaceDraft);
+  const setField = useEditorStore((s) => s.setField);
+  const entries = Object.entries(env ?? {});
+
+  const rename = (from: string, to: string) => {
+    if (draft && to && !(to in (env ?? {}))) replaceDraft(renameKey(draft, path, from, to));
+  };
+  const addVariable = () => {
+    let n = entries.length + 1;
+    while (`VAR_${n}` in (env ?? {})) n++;
+    setField([...path, `VAR_${n}`], '');
+  };
+  const makeSecret = (name: string, secret: boolean) => {
+    if (draft) replaceDraft(setIn(draft, [...path, name], secret ? { secret: secretKey(appName, name) } : ''));
+  };
+
+  return (
+    <fieldset className="apps-list">
+      <legend>Environment</legend>
+      <FieldError path={path} />
+      {entries.length === 0 && <p className="apps-hint">No variables.</p>}
+      {entries.map(([name, value]) => {
+        const isSecret = typeof value === 'object' && 'secret' in value;
+        const valuePath = typeof value === 'object' && !isSecret ? [...path, name, 'value'] : [...path, name];
+        return (
+          <div className="apps-row" key={name}>
+            <input
+              aria-label="Variable name"
+              className="apps-env-name"
+              data-field={fieldKey([...path, name])}
+              defaultValue={name}
+              spellCheck={false}
+              onBlur={(e) => rename(name, e.target.value.trim())}
+            />
+            <select aria-label={`${name} kind`} value={isSecret ? 'secret' : 'plain'} onChange={(e) => makeSecret(name, e.target.value === 'secret')}>
+              <option value="plain">plain</option>
+              <option value="secret">secret</option>
+            </select>
+            {isSecret ? (
+              <SecretInput name={name} storeKey={(value as { secret: string }).secret} />
+            ) : (
+              <input
+                aria-label={`${name} value`}
+                className="apps-env-value"
+                data-field={fieldKey(valuePath)}
+                value={String(getIn(env, valuePath.slice(path.length)) ?? '')}
+                spellCheck={false}
+                onChange={(e) => setField(valuePath, e.target.value)}
+              />
+            )}
+            <button type="button" className="apps-icon-button" aria-label={`Remove ${name}`} onClick={() => setField([...path, name], undefined)}>
+              ×
+            </button>
+          </div>
+        );
+      })}
+      <button type="button" className="apps-add" onClick={addVariable}>Add variable</button>
+    </fieldset>
+  );
+}
+
+function SecretInput({ name, storeKey }: { name: string; storeKey: string }) {
+  const [value, setValue] = useState('');
+  const [revealed, setRevealed] = useState(false);
+  const [status, setStatus] = useState<'idle' | 'saving' | 'stored' | { error: string }>('idle');
+
+  const store = async () => {
+    if (!value) return;
+    setStatus('saving');
+    try {
+      await api.call('secrets.set', { key: storeKey, value });
+      setStatus('stored');
+    } catch (err) {
+      setStatus({ error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  return (
+    <span className="apps-secret">
+      <input
+        aria-label={`${name} secret value`}
+        type={revealed ? 'text' : 'password'}
+        autoComplete="new-password"
+        value={value}
+        placeholder="type to set or replace the stored value"
+        onChange={(e) => {
+          setValue(e.target.value);
+          setStatus('idle');
+        }}
+        onBlur={() => void store()}
+      />
+      <button type="button" className="apps-small-button" onClick={() => setRevealed((r) => !r)} aria-pressed={revealed}>
+        {revealed ? 'Hide' : 'Reveal'}
+      </button>
+      <span className="apps-secret-status" title={`secret store key ${storeKey}`}>
+        {status === 'saving' ? 'saving…' : status === 'stored' ? 'stored' : typeof status === 'object' ? status.error : ''}
+      </span>
+    </span>
+  );
+}

@@ -1,0 +1,96 @@
+import { create } from 'zustand';
+import type { App, Destination, Override } from '../../../../../shared/model/app';
+import type { Diagnostic } from '../../../../../shared/model/diagnostic';
+import type { RenderResult } from '../../../../../shared/api/contract';
+import { checkDraft, renameKey, setIn, type Draft, type Path } from './draft';
+import { withoutOverride, type OverrideRef } from './overrides';
+
+/**
+ * The app being edited. `draft` is what the form shows, typed values and all;
+ * `app` is the last draft that was a valid App and is what renders and saves,
+ * so a bad keystroke never blanks the preview.
+ */
+export interface EditorState {
+  draft: Draft | null;
+  app: App | null;
+  issues: Record<string, string>;
+  /** The app as last saved, to tell whether there are unsaved changes; null for an app never saved. */
+  saved: string | null;
+  /** Name under which the app is stored, for the last-deployed diff. */
+  storedName: string | null;
+  destination: Destination | null;
+  revealSecrets: boolean;
+  render: RenderResult | null;
+  renderError: string | null;
+  /** Problems with the user's edits of rendered files (bad YAML, unknown objects), by file path. */
+  editProblems: Record<string, Diagnostic[]>;
+  /** Changes each time an app is opened, so per-app UI state starts afresh. */
+  session: number;
+
+  open(app: App, stored: boolean): void;
+  setField(path: Path, value: unknown): void;
+  renameEntry(path: Path, from: string, to: string): void;
+  replaceDraft(draft: Draft): void;
+  /** Takes the overrides the core made from an edit of rendered output, leaving the form's own values as they are. */
+  setOverrides(overrides: Override[]): void;
+  resetOverride(ref: OverrideRef): void;
+  setDestination(destination: Destination | null): void;
+  setRevealSecrets(reveal: boolean): void;
+  setRender(render: RenderResult | null, error: string | null): void;
+  setEditProblems(path: string, problems: Diagnostic[]): void;
+  markSaved(app: App): void;
+}
+
+const json = (app: App | null) => (app ? JSON.stringify(app) : null);
+
+export const useEditorStore = create<EditorState>((set, get) => {
+  const update = (draft: Draft) => {
+    const check = checkDraft(draft);
+    set({ draft, issues: check.issues, ...(check.app ? { app: check.app } : {}) });
+  };
+  return {
+    draft: null,
+    app: null,
+    issues: {},
+    saved: null,
+    storedName: null,
+    destination: null,
+    revealSecrets: false,
+    render: null,
+    renderError: null,
+    editProblems: {},
+    session: 0,
+
+    open: (app, stored) =>
+      set((s) => ({ session: s.session + 1, draft: app, app, issues: {}, saved: stored ? json(app) : null, storedName: stored ? app.name : null, render: null, renderError: null, editProblems: {}, revealSecrets: false })),
+    setField: (path, value) => {
+      const { draft } = get();
+      if (draft) update(setIn(draft, path, value));
+    },
+    renameEntry: (path, from, to) => {
+      const { draft } = get();
+      if (draft) update(renameKey(draft, path, from, to));
+    },
+    replaceDraft: (draft) => update(draft),
+    setOverrides: (overrides) => {
+      const { draft, app } = get();
+      if (!draft || !app) return;
+      const check = checkDraft({ ...draft, overrides });
+      set({ draft: { ...draft, overrides }, issues: check.issues, app: check.app ?? { ...app, overrides } });
+    },
+    resetOverride: (ref) => {
+      const { app } = get();
+      if (app) get().setOverrides(withoutOverride(app, ref).overrides);
+    },
+    setDestination: (destination) => set({ destination, render: null, renderError: null, editProblems: {} }),
+    setRevealSecrets: (revealSecrets) => set({ revealSecrets }),
+    setRender: (render, renderError) => set(render ? { render, renderError } : { renderError }),
+    setEditProblems: (path, problems) => set((s) => ({ editProblems: { ...s.editProblems, [path]: problems } })),
+    markSaved: (app) => set({ saved: json(app), storedName: app.name }),
+  };
+});
+
+/** Unsaved when the valid app differs from the saved one, or the form holds something that is not valid yet. */
+export function isDirty(s: Pick<EditorState, 'app' | 'saved' | 'issues'>): boolean {
+  return Object.keys(s.issues).length > 0 || json(s.app) !== s.saved;
+}

@@ -1,0 +1,165 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { dump, load, YAMLException } from 'js-yaml';
+import { api } from '../../../api/api';
+import type { RenderedFile } from '../../../../../shared/api/contract';
+import type { Diagnostic } from '../../../../../shared/model/diagnostic';
+import { loadMonaco } from '../monaco/load-monaco';
+import type * as Setup from '../monaco/monaco-setup';
+import { useEditorStore } from '../model/editor-store';
+import { CodeEditor } from './CodeEditor';
+import { DiffView } from './DiffView';
+import { OverridesList } from './OverridesList';
+import { ProblemsList } from './ProblemsList';
+
+export const EDIT_DEBOUNCE_MS = 400;
+const BERTH_FILE = 'berth.yaml';
+const DIFF_TAB = 'diff';
+
+const hasErrors = (ds: Diagnostic[]) => ds.some((d) => d.severity === 'error');
+
+/** Rendered output in Monaco tabs, the app definition as berth.yaml, the diff, overrides and problems. */
+export function Preview() {
+  const [setup, setSetup] = useState<typeof Setup | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [tab, setTab] = useState<string | null>(null);
+  const [held, setHeld] = useState<ReadonlySet<string>>(new Set());
+  const [revision, setRevision] = useState(0);
+  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+
+  const app = useEditorStore((s) => s.app);
+  const render = useEditorStore((s) => s.render);
+  const renderError = useEditorStore((s) => s.renderError);
+  const destination = useEditorStore((s) => s.destination);
+  const storedName = useEditorStore((s) => s.storedName);
+  const revealSecrets = useEditorStore((s) => s.revealSecrets);
+  const editProblems = useEditorStore((s) => s.editProblems);
+  const { setRevealSecrets, setEditProblems, setOverrides, replaceDraft } = useEditorStore.getState();
+
+  useEffect(() => {
+    let current = true;
+    Promise.all([loadMonaco(), api.call('apps.schema', {}).catch(() => null)]).then(
+      ([mod, schemas]) => {
+        if (!current) return;
+        if (schemas) mod.setSchemas(schemas);
+        setSetup(mod);
+      },
+      (err: unknown) => current && setLoadError(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+
+  useEffect(() => () => timers.current.forEach(clearTimeout), []);
+
+  const berthYaml = useMemo(() => (app ? dump(app, { lineWidth: -1, noRefs: true }) : ''), [app]);
+  const files: RenderedFile[] = useMemo(
+    () => [...(render?.files ?? []), { path: BERTH_FILE, language: 'yaml', content: berthYaml, editable: true }],
+    [render, berthYaml],
+  );
+  const mainFile = render?.files.find((f) => f.editable);
+  const activeTab = tab && (tab === DIFF_TAB || files.some((f) => f.path === tab)) ? tab : (files[0]?.path ?? BERTH_FILE);
+
+  const release = useCallback((path: string) => setHeld((h) => {
+    if (!h.has(path)) return h;
+    const next = new Set(h);
+    next.delete(path);
+    return next;
+  }), []);
+
+  const applyBerthYaml = useCallback((text: string) => {
+    try {
+      const parsed = load(text);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        return setEditProblems(BERTH_FILE, [{ severity: 'error', code: 'NOT_A_MAPPING', message: 'berth.yaml must be a mapping (apiVersion, kind, name, services…).', line: 1 }]);
+      }
+      setEditProblems(BERTH_FILE, []);
+      replaceDraft(parsed as Record<string, unknown>);
+      // Keep the text while it is not a valid app (the schema markers say why); release it once it is.
+      if (Object.keys(useEditorStore.getState().issues).length === 0) release(BERTH_FILE);
+    } catch (err) {
+      if (!(err instanceof YAMLException)) throw err;
+      setEditProblems(BERTH_FILE, [{ severity: 'error', code: 'YAML_SYNTAX', message: err.reason, line: (err.mark?.line ?? 0) + 1, column: (err.mark?.column ?? 0) + 1 }]);
+    }
+  }, [release, replaceDraft, setEditProblems]);
+
+  const applyRenderedEdit = useCallback(async (path: string, text: string) => {
+    const { app: base, destination: dest } = useEditorStore.getState();
+    if (!base || !dest) return;
+    try {
+      const result = await api.call('apps.applyEdit', { app: base, destination: dest, path, content: text });
+      setEditProblems(path, result.diagnostics);
+      if (hasErrors(result.diagnostics)) return;
+      setOverrides(result.app.overrides);
+      release(path);
+    } catch (err) {
+      setEditProblems(path, [{ severity: 'error', code: 'EDIT_FAILED', message: err instanceof Error ? err.message : String(err) }]);
+    }
+  }, [release, setEditProblems, setOverrides]);
+
+  const onEdit = useCallback((path: string, text: string) => {
+    setHeld((h) => (h.has(path) ? h : new Set(h).add(path)));
+    clearTimeout(timers.current.get(path));
+    timers.current.set(path, setTimeout(() => {
+      if (path === BERTH_FILE) applyBerthYaml(text);
+      else void applyRenderedEdit(path, text);
+    }, EDIT_DEBOUNCE_MS));
+  }, [applyBerthYaml, applyRenderedEdit]);
+
+  const discardEdit = (path: string) => {
+    clearTimeout(timers.current.get(path));
+    setEditProblems(path, []);
+    release(path);
+    setRevision((r) => r + 1);
+  };
+
+  const problems = [...(render?.diagnostics ?? []), ...Object.values(editProblems).flat()];
+  const brokenEdits = Object.entries(editProblems).filter(([path, ds]) => held.has(path) && hasErrors(ds));
+
+  return (
+    <div className="apps-preview">
+      <div className="apps-tabs" role="tablist" aria-label="Preview files">
+        {files.map((f) => (
+          <button key={f.path} role="tab" type="button" aria-selected={activeTab === f.path} className="apps-tab" onClick={() => setTab(f.path)}>
+            {f.path}
+            {held.has(f.path) && <span className="apps-tab-dot" title="edited" />}
+          </button>
+        ))}
+        <button role="tab" type="button" aria-selected={activeTab === DIFF_TAB} className="apps-tab" onClick={() => setTab(DIFF_TAB)}>
+          Diff
+        </button>
+        {activeTab === '.env' && (
+          <button type="button" className="apps-small-button apps-tabs-end" aria-pressed={revealSecrets} onClick={() => setRevealSecrets(!revealSecrets)}>
+            {revealSecrets ? 'Hide secrets' : 'Reveal secrets'}
+          </button>
+        )}
+      </div>
+      {renderError && <p className="apps-banner apps-banner-error" role="alert">Render failed: {renderError}. Showing the last good render.</p>}
+      {brokenEdits.map(([path, ds]) => (
+        <p key={path} className="apps-banner apps-banner-error" role="alert" data-testid="edit-error">
+          {path}: {ds.find((d) => d.severity === 'error')?.message}
+          {ds[0]?.line !== undefined && ` (line ${ds[0].line})`}. Your text is kept; the preview shows the last good render.
+          <button type="button" className="apps-small-button" onClick={() => discardEdit(path)}>Discard my edit</button>
+        </p>
+      ))}
+      <div className="apps-editor-area">
+        {loadError && <p className="apps-banner apps-banner-error" role="alert">The editor failed to load: {loadError}</p>}
+        {!setup && !loadError && <p className="apps-empty-state">Loading editor…</p>}
+        {setup && (
+          <>
+            <div className="apps-editor-slot" hidden={activeTab === DIFF_TAB}>
+              <CodeEditor setup={setup} files={files} active={activeTab === DIFF_TAB ? (files[0]?.path ?? BERTH_FILE) : activeTab} held={held} revision={revision} problems={editProblems} onEdit={onEdit} />
+            </div>
+            {activeTab === DIFF_TAB && destination && (
+              <DiffView setup={setup} appName={storedName} destinationName={destination.name} file={mainFile} />
+            )}
+          </>
+        )}
+      </div>
+      <div className="apps-panels">
+        <OverridesList />
+        <ProblemsList diagnostics={problems} />
+      </div>
+    </div>
+  );
+}

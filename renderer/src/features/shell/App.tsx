@@ -1,0 +1,30 @@
+import { lazy, Suspense } from 'react';
+import { PromptLayer } from '../prompts/PromptLayer';
+import ServersPage from '../servers/ServersPage';
+import { TerminalPanel } from '../terminal/TerminalPanel';
+import { useNavigation } from '../../stores/navigation-store';
+import { Sidebar } from './Sidebar';
+
+// The app editor pulls in Monaco; it loads only when the user goes there.
+const AppsPage = lazy(() => import('../apps/AppsPage'));
+
+export function App() {
+  const page = useNavigation((s) => s.page);
+  return (
+    <div className="app">
+      <Sidebar />
+      <div className="workspace">
+        <main className="content">
+          {page === 'servers' && <ServersPage />}
+          {page === 'apps' && (
+            <Suspense fallback={<p className="page muted">Loading the app editor…</p>}>
+              <AppsPage />
+            </Suspense>
+          )}
+        </main>
+        <TerminalPanel />
+      </div>
+      <PromptLayer />
+    </div>
+  );
+}

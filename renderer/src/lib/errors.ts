@@ -1,0 +1,17 @@
+import { ApiError, type ErrorCode } from '../../../shared/api/errors';
+
+export interface ShownError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** What the UI shows for a failed call: the core's message already says what to do next. */
+export function toShownError(err: unknown): ShownError {
+  const error = ApiError.from(err);
+  return { code: error.code, message: error.message };
+}
+
+/** Host key problems that must never be waved through from the UI. */
+export function isHostKeyAlarm(code: ErrorCode): boolean {
+  return code === 'HOST_KEY_CHANGED' || code === 'HOST_KEY_REVOKED';
+}

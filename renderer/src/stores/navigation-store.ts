@@ -1,0 +1,8 @@
+import { create } from 'zustand';
+
+export type Page = 'servers' | 'apps';
+
+export const useNavigation = create<{ page: Page; go(page: Page): void }>((set) => ({
+  page: 'servers',
+  go: (page) => set({ page }),
+}));

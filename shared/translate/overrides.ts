@@ -1,0 +1,103 @@
+import { YAMLException, load, loadAll } from 'js-yaml';
+import { apply, generate } from 'json-merge-patch';
+import type { App, Destination, Override, OverrideTarget } from '../model/app.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { OverrideStatus } from '../api/contract.js';
+import type { z } from 'zod';
+import { type Addressable, caddyObjects, composeObjects, kubernetesObjects, overrideFile } from './render/addressable.js';
+import { renderCompose } from './render/compose/render-compose.js';
+import { renderKubernetes } from './render/kubernetes/render-kubernetes.js';
+
+type Status = z.infer<typeof OverrideStatus>;
+const keyOf = (kind: string, name: string) => `${kind}\u0000${name}`;
+
+/**
+ * Applies the app's overrides for one rendered file (JSON merge patches,
+ * RFC 7396) in place. An override whose object no longer exists is reported
+ * with applied=false and otherwise left alone, so nothing the user wrote is
+ * lost when a service is renamed.
+ */
+export function applyOverrides(overrides: Override[], target: OverrideTarget, file: string, objects: Addressable[]): Status[] {
+  const byKey = new Map(objects.map((o) => [keyOf(o.kind, o.name), o]));
+  return overrides
+    .filter((o) => o.target === target && overrideFile(o.target, o.kind) === file)
+    .map((o) => {
+      const found = byKey.get(keyOf(o.kind, o.name));
+      if (found) found.replace(apply(structuredClone(found.object), o.patch) as Record<string, unknown>);
+      return { kind: o.kind, name: o.name, target: o.target, applied: found !== undefined };
+    });
+}
+
+export interface EditResult {
+  app: App;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Turns an edited rendered file into overrides: each object is diffed with
+ * the render without overrides, and the difference is stored as a merge
+ * patch. Overrides of this file whose object is gone are kept (flagged on
+ * render); Secret values are never stored this way. Bad YAML leaves the app
+ * unchanged and comes back with its line and column.
+ */
+export function applyEdit(app: App, destination: Destination, path: string, content: string): EditResult {
+  const target: OverrideTarget = destination.type === 'docker' ? 'compose' : 'kubernetes';
+  const base = { ...app, overrides: [] };
+  let baseObjects: Addressable[];
+  if (destination.type === 'docker') {
+    const render = renderCompose(base, destination);
+    if (path === 'caddy.json') baseObjects = render.caddy ? caddyObjects(render.caddy) : [];
+    else if (path === 'compose.yaml') baseObjects = composeObjects(render.compose);
+    else return { app, diagnostics: [notEditable(path)] };
+  } else {
+    if (path !== 'kubernetes.yaml') return { app, diagnostics: [notEditable(path)] };
+    baseObjects = kubernetesObjects(renderKubernetes(base, destination).objects);
+  }
+
+  let docs: unknown[];
+  try {
+    docs = target === 'kubernetes' ? loadAll(content) : [load(content)];
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw err;
+    return {
+      app,
+      diagnostics: [{ severity: 'error', code: 'EDIT_PARSE_ERROR', message: `${err.reason}; fix the text and save again.`, file: path, ...(err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : {}) }],
+    };
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const objects = docs.filter(isObject);
+  if (objects.length !== docs.filter((d) => d !== null && d !== undefined).length || (target === 'compose' && objects.length !== 1)) {
+    return { app, diagnostics: [{ severity: 'error', code: 'EDIT_NOT_OBJECT', message: `${path} must contain ${target === 'compose' ? 'one mapping' : 'only Kubernetes objects'}; undo the change that removed it.`, file: path }] };
+  }
+  const edited = path === 'caddy.json' ? caddyObjects(objects[0]!) : target === 'compose' ? composeObjects(objects[0]!) : kubernetesObjects(objects);
+
+  const diagnostics: Diagnostic[] = [];
+  const baseByKey = new Map(baseObjects.map((o) => [keyOf(o.kind, o.name), o]));
+  const editedKeys = new Set(edited.map((o) => keyOf(o.kind, o.name)));
+  const fresh: Override[] = [];
+  for (const e of edited) {
+    const b = baseByKey.get(keyOf(e.kind, e.name));
+    if (!b) {
+      diagnostics.push({ severity: 'warning', code: 'OVERRIDE_NEW_OBJECT', message: `${e.kind} ${e.name} is not part of the render, and edits can only change existing objects; add it in the app definition instead.`, file: path });
+      continue;
+    }
+    const patch = generate(b.object, e.object);
+    if (patch === undefined) continue;
+    if (e.kind === 'Secret') {
+      diagnostics.push({ severity: 'warning', code: 'SECRET_EDIT_IGNORED', message: `Secret ${e.name} is not kept as an override so its values never reach berth.yaml; set secret values in the app's secrets.`, file: path });
+      continue;
+    }
+    fresh.push({ target, kind: e.kind, name: e.name, patch: patch as Record<string, unknown> });
+  }
+  for (const b of baseObjects) {
+    if (!editedKeys.has(keyOf(b.kind, b.name))) {
+      diagnostics.push({ severity: 'warning', code: 'OVERRIDE_REMOVAL_IGNORED', message: `${b.kind} ${b.name} was deleted in the editor, but objects are removed in the app definition, not by editing; it stays.`, file: path });
+    }
+  }
+  const kept = app.overrides.filter((o) => o.target !== target || overrideFile(o.target, o.kind) !== path || !baseByKey.has(keyOf(o.kind, o.name)));
+  return { app: { ...app, overrides: [...kept, ...fresh] }, diagnostics };
+}
+
+function notEditable(path: string): Diagnostic {
+  return { severity: 'error', code: 'EDIT_NOT_SUPPORTED', message: `${path} is generated and edits to it are not kept; change the app definition instead.`, file: path };
+}

@@ -1,0 +1,209 @@
+import type { App, DockerDestination, Service } from '../../../model/app.js';
+import type { Diagnostic } from '../../../model/diagnostic.js';
+import type { RenderedFile } from '../../../api/contract.js';
+import type { RenderOptions } from '../options.js';
+import { SECRET_MASK } from '../options.js';
+import { validateAppReferences } from '../../../validate/app.js';
+import { envEntries } from '../env.js';
+import { bytesToCompose, quantityToBytes } from '../quantity.js';
+import { dumpYaml, dumpJson } from '../serialize.js';
+import { traefikLabels, COOLIFY_NETWORK } from './traefik-labels.js';
+import { caddyConfig, type CaddyUpstream } from './caddy-config.js';
+import { composeHealthcheck } from './healthcheck.js';
+import { formatDotenv } from './dotenv.js';
+import { escapeComposeValues } from './escape.js';
+
+export const COMPOSE_FILE = 'compose.yaml';
+export const CADDY_FILE = 'caddy.json';
+
+export interface ComposeRender {
+  compose: Record<string, unknown>;
+  /** caddy.json's content when the destination uses Berth's Caddy and some service is routed. */
+  caddy?: Record<string, unknown>;
+  /** compose.yaml first, then caddy.json and the env/secret files. */
+  files: RenderedFile[];
+  diagnostics: Diagnostic[];
+}
+
+/** The proxy network routed services join: Coolify's for traefik, the destination's (default "berth") for caddy. */
+export function proxyNetwork(destination: DockerDestination): string | undefined {
+  if (destination.proxy === 'traefik') return COOLIFY_NETWORK;
+  if (destination.proxy === 'caddy') return destination.network;
+  return undefined;
+}
+
+/**
+ * App definition → compose file for one Docker destination. Every string
+ * value is `$`-escaped (compose would interpolate it otherwise); secret
+ * values never appear in compose.yaml, only in the env files it references.
+ */
+export function renderCompose(app: App, destination: DockerDestination, options: RenderOptions = {}): ComposeRender {
+  const diagnostics: Diagnostic[] = validateAppReferences(app);
+  const network = proxyNetwork(destination);
+  const services: Record<string, unknown> = {};
+  const configs: Record<string, unknown> = {};
+  const secrets: Record<string, unknown> = {};
+  const extraFiles: RenderedFile[] = [];
+  const upstreams: CaddyUpstream[] = [];
+  const secretValue = (name: string, field: string) => secretFor(name, field, options, diagnostics);
+
+  for (const [name, service] of Object.entries(app.services)) {
+    const at = `services.${name}`;
+    const routed = network !== undefined && service.routes.length > 0;
+    if (destination.proxy === 'none' && service.routes.length > 0) {
+      diagnostics.push({ severity: 'warning', code: 'ROUTES_NEED_PROXY', message: `${destination.name} has no proxy, so ${name}'s routes are not served; its ports are published instead. Choose the caddy or traefik proxy for domains.`, field: `${at}.routes` });
+    }
+    const out: Record<string, unknown> = {};
+    if (service.image) out.image = service.image;
+    const env = envEntries(service);
+    if (service.build) {
+      const build: Record<string, unknown> = { context: gitContext(service.build), dockerfile: service.build.dockerfile };
+      const args = env.filter((e) => e.build && !e.secret);
+      if (args.length > 0) build.args = Object.fromEntries(args.map((e) => [e.name, e.value]));
+      const buildSecrets = env.filter((e) => e.build && e.secret);
+      if (buildSecrets.length > 0) {
+        build.secrets = buildSecrets.map((e) => {
+          const source = `${name}-${e.name}`;
+          const file = `.secrets/${name}/${e.name}`;
+          secrets[source] = { file: `./${file}` };
+          extraFiles.push({ path: file, language: 'text', content: secretValue(e.value, `${at}.env.${e.name}`), editable: false });
+          return { source, target: e.name };
+        });
+      }
+      out.build = build;
+    } else {
+      env.filter((e) => e.build && e.runtime === false).forEach((e) => diagnostics.push({
+        severity: 'warning', code: 'BUILD_ENV_WITHOUT_BUILD', message: `${e.name} is build-time only but ${name} is not built; set its scope to runtime or remove it.`, field: `${at}.env.${e.name}`,
+      }));
+    }
+    if (service.entrypoint) out.entrypoint = service.entrypoint;
+    if (service.command) out.command = service.command;
+    if (service.workingDir) out.working_dir = service.workingDir;
+    if (service.user) out.user = service.user;
+
+    const plain = env.filter((e) => e.runtime && !e.secret);
+    if (plain.length > 0) out.environment = Object.fromEntries(plain.map((e) => [e.name, e.value]));
+    const secretEnv = env.filter((e) => e.runtime && e.secret);
+    if (secretEnv.length > 0) {
+      const envFile = `.env.${name}`;
+      out.env_file = [envFile];
+      extraFiles.push({ path: envFile, language: 'dotenv', editable: false, content: formatDotenv(secretEnv.map((e) => ({ name: e.name, value: secretValue(e.value, `${at}.env.${e.name}`) }))) });
+    }
+
+    const routedPorts = new Set(routed ? service.routes.map((r) => r.port) : []);
+    const published: Record<string, unknown>[] = [];
+    const exposed: string[] = [];
+    service.ports.forEach((p, i) => {
+      const isRouted = p.protocol === 'tcp' && routedPorts.has(p.port);
+      if (isRouted && p.publish !== undefined) {
+        diagnostics.push({ severity: 'info', code: 'ROUTED_PORT_NOT_PUBLISHED', message: `Port ${p.port} of ${name} is reached through the proxy, so it is not published on the host.`, field: `${at}.ports[${i}].publish` });
+      }
+      if (!isRouted && (p.publish !== undefined || destination.proxy === 'none')) {
+        published.push({ target: p.port, published: String(p.publish ?? p.port), protocol: p.protocol });
+      } else {
+        exposed.push(p.protocol === 'tcp' ? String(p.port) : `${p.port}/${p.protocol}`);
+      }
+    });
+    if (published.length > 0) {
+      out.ports = published;
+      if (service.replicas > 1) diagnostics.push({ severity: 'warning', code: 'PUBLISHED_PORT_WITH_REPLICAS', message: `${name} publishes host ports and runs ${service.replicas} replicas on one host; only one can bind each port. Route it through the proxy or use one replica.`, field: `${at}.replicas` });
+    }
+    if (exposed.length > 0) out.expose = exposed;
+    if (routed) {
+      const alias = `${app.name}-${name}`;
+      out.networks = { default: {}, [network]: destination.proxy === 'caddy' ? { aliases: [alias] } : {} };
+      if (destination.proxy === 'caddy') upstreams.push({ alias, routes: service.routes });
+    }
+
+    const volumes = service.mounts.map((m) => {
+      const mode = [m.readOnly ? 'ro' : '', 'hostPath' in m && destination.selinuxRelabel ? 'z' : ''].filter(Boolean).join(',');
+      const source = 'volume' in m ? m.volume : m.hostPath;
+      return mode ? `${source}:${m.path}:${mode}` : `${source}:${m.path}`;
+    });
+    if (volumes.length > 0) out.volumes = volumes;
+    if (service.files.length > 0) {
+      out.configs = service.files.map((f) => {
+        const source = `${name}-${f.path.replace(/^\/+/, '').replace(/[^A-Za-z0-9._-]+/g, '-')}`;
+        configs[source] = { content: f.content };
+        const ref: Record<string, unknown> = { source, target: f.path };
+        if (f.mode) ref.mode = parseInt(f.mode, 8);
+        return ref;
+      });
+    }
+    if (service.healthcheck) {
+      const hc = composeHealthcheck(service.healthcheck, `${at}.healthcheck`);
+      out.healthcheck = hc.healthcheck;
+      diagnostics.push(...hc.diagnostics);
+    }
+    out.restart = service.restart;
+    if (service.dependsOn.length > 0) {
+      out.depends_on = Object.fromEntries(service.dependsOn.map((dep) => [dep, { condition: app.services[dep]?.healthcheck ? 'service_healthy' : 'service_started' }]));
+    }
+    const deploy = deploySection(service, at, diagnostics);
+    if (deploy) out.deploy = deploy;
+    if (service.stopGracePeriodSeconds !== undefined) out.stop_grace_period = `${service.stopGracePeriodSeconds}s`;
+    const labels: Record<string, string> = { ...service.labels, 'berth.managed': 'true', 'berth.app': app.name, 'berth.service': name };
+    if (routed && destination.proxy === 'traefik') Object.assign(labels, traefikLabels(`${app.name}-${name}`, service.routes, network));
+    out.labels = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    services[name] = out;
+  }
+
+  const compose: Record<string, unknown> = { name: app.name, services };
+  if (network && Object.values(app.services).some((s) => s.routes.length > 0)) {
+    compose.networks = { [network]: { external: true, name: network } };
+  }
+  if (Object.keys(app.volumes).length > 0) compose.volumes = Object.fromEntries(Object.keys(app.volumes).map((v) => [v, {}]));
+  if (Object.keys(configs).length > 0) compose.configs = configs;
+  if (Object.keys(secrets).length > 0) compose.secrets = secrets;
+
+  const escaped = escapeComposeValues(compose) as Record<string, unknown>;
+  const caddy = upstreams.length > 0 ? caddyConfig(upstreams) : undefined;
+  return {
+    compose: escaped,
+    caddy,
+    files: composeFiles(escaped, caddy, extraFiles),
+    diagnostics,
+  };
+}
+
+export function composeFiles(compose: Record<string, unknown>, caddy: Record<string, unknown> | undefined, extra: RenderedFile[]): RenderedFile[] {
+  const files: RenderedFile[] = [{ path: COMPOSE_FILE, language: 'yaml', content: dumpYaml(compose), editable: true }];
+  if (caddy) files.push({ path: CADDY_FILE, language: 'json', content: dumpJson(caddy), editable: true });
+  return [...files, ...extra];
+}
+
+/** Compose reads a git build context as `<url>#<ref>:<subdirectory>`. */
+function gitContext(build: NonNullable<Service['build']>): string {
+  const dir = build.context.replace(/^\.\/?/, '').replace(/\/+$/, '');
+  return dir ? `${build.git}#${build.ref}:${dir}` : `${build.git}#${build.ref}`;
+}
+
+function deploySection(service: Service, at: string, diagnostics: Diagnostic[]): Record<string, unknown> | undefined {
+  const deploy: Record<string, unknown> = {};
+  if (service.autoscale) {
+    diagnostics.push({ severity: 'warning', code: 'AUTOSCALE_UNSUPPORTED', message: `Docker Compose cannot autoscale; ${service.replicas} replica(s) run. Autoscaling applies on Kubernetes destinations.`, field: `${at}.autoscale` });
+  }
+  if (service.replicas !== 1) deploy.replicas = service.replicas;
+  if (service.resources) {
+    const resources: Record<string, unknown> = {};
+    for (const key of ['limits', 'reservations'] as const) {
+      const r = service.resources[key];
+      if (!r) continue;
+      const entry: Record<string, unknown> = {};
+      if (r.cpus !== undefined) entry.cpus = r.cpus;
+      if (r.memory !== undefined) entry.memory = bytesToCompose(quantityToBytes(r.memory));
+      resources[key] = entry;
+    }
+    deploy.resources = resources;
+  }
+  return Object.keys(deploy).length > 0 ? deploy : undefined;
+}
+
+function secretFor(name: string, field: string, options: RenderOptions, diagnostics: Diagnostic[]): string {
+  const value = options.secrets?.[name];
+  if (value === undefined) {
+    diagnostics.push({ severity: options.revealSecrets ? 'error' : 'warning', code: 'SECRET_MISSING', message: `Secret "${name}" has no value yet; set it in the app's secrets before deploying.`, field });
+    return SECRET_MASK;
+  }
+  return options.revealSecrets ? value : SECRET_MASK;
+}

@@ -1,0 +1,238 @@
+import type { App, KubernetesDestination, Service } from '../../../model/app.js';
+import type { Diagnostic } from '../../../model/diagnostic.js';
+import type { RenderedFile } from '../../../api/contract.js';
+import type { RenderOptions } from '../options.js';
+import { SECRET_MASK } from '../options.js';
+import { validateAppReferences } from '../../../validate/app.js';
+import { envEntries } from '../env.js';
+import { routeHosts } from '../hosts.js';
+import { NameRegistry, isDnsLabel, toDnsLabel } from '../names.js';
+import { bytesToKubernetes, quantityToBytes } from '../quantity.js';
+import { dumpYamlDocuments } from '../serialize.js';
+import { appLabels, selectorLabels, serviceLabels } from './labels.js';
+import { sortObjects } from './order.js';
+import { SECRET_KEY, fileKey, filesConfigMapName, podSpec, secretName } from './pod.js';
+
+export const KUBERNETES_FILE = 'kubernetes.yaml';
+
+export type KubeObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } & Record<string, unknown> };
+
+export interface KubernetesRender {
+  objects: Record<string, unknown>[];
+  files: RenderedFile[];
+  diagnostics: Diagnostic[];
+}
+
+type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job';
+
+/**
+ * App definition → Kubernetes objects for one destination, sorted by apply
+ * order then name so the same input always gives the same bytes.
+ *
+ * Services that run once (restart on-failure or no) become Jobs. A service
+ * that can run more than one replica while mounting a ReadWriteOnce volume
+ * becomes a StatefulSet, each pod with its own claim from
+ * volumeClaimTemplates; everything else is a Deployment, with the Recreate
+ * strategy whenever a ReadWriteOnce claim is mounted (a rolling update would
+ * start a second pod that cannot attach it).
+ */
+export function renderKubernetes(app: App, destination: KubernetesDestination, options: RenderOptions = {}): KubernetesRender {
+  const diagnostics: Diagnostic[] = validateAppReferences(app);
+  const names = new NameRegistry();
+  const objects: KubeObject[] = [];
+  const namespace = destination.namespace;
+  const meta = (name: string, labels: Record<string, string>, annotations?: Record<string, string>) => ({
+    name, namespace, labels, ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}),
+  });
+  const add = (apiVersion: string, kind: string, name: string, field: string, labels: Record<string, string>, body: Record<string, unknown>, annotations?: Record<string, string>) => {
+    const safe = isDnsLabel(name) ? name : toDnsLabel(name);
+    names.claim(kind, safe, field);
+    objects.push({ apiVersion, kind, metadata: meta(safe, labels, annotations), ...body });
+  };
+
+  const kinds = new Map(Object.entries(app.services).map(([name, s]) => [name, workloadKind(app, s)]));
+  const templated = new Set<string>();
+  for (const [name, service] of Object.entries(app.services)) {
+    if (kinds.get(name) !== 'StatefulSet') continue;
+    for (const m of service.mounts) if ('volume' in m && app.volumes[m.volume] && !app.volumes[m.volume]!.shared) templated.add(`${name}/${m.volume}`);
+  }
+
+  addSecret(app, options, diagnostics, add);
+  addVolumes(app, destination, templated, diagnostics, add);
+
+  for (const [name, service] of Object.entries(app.services)) {
+    const at = `services.${name}`;
+    const kind = kinds.get(name)!;
+    const labels = serviceLabels(app.name, name);
+    const selector = selectorLabels(app.name, name);
+    const templatedVolumes = new Set([...templated].filter((t) => t.startsWith(`${name}/`)).map((t) => t.slice(name.length + 1)));
+    const pod = podSpec({ app, name, service, destination, templatedVolumes, diagnostics });
+    const template = { metadata: { labels, ...(Object.keys(service.annotations).length > 0 ? { annotations: service.annotations } : {}) }, spec: pod };
+
+    if (service.files.length > 0) {
+      const data: Record<string, string> = {};
+      service.files.forEach((f, i) => {
+        const key = fileKey(f.path);
+        names.claim(`ConfigMap ${filesConfigMapName(name)} key`, key, `${at}.files[${i}].path`);
+        data[key] = f.content;
+      });
+      add('v1', 'ConfigMap', filesConfigMapName(name), `${at}.files`, labels, { data });
+    }
+
+    if (kind === 'Job') {
+      if (service.ports.length > 0 || service.routes.length > 0) {
+        diagnostics.push({ severity: 'warning', code: 'JOB_NOT_ROUTED', message: `${name} runs to completion (restart ${service.restart}), so it becomes a Job and gets no Service or routes. Set restart to always or unless-stopped to serve traffic.`, field: `${at}.restart` });
+      }
+      add('batch/v1', 'Job', name, at, labels, {
+        spec: { backoffLimit: service.restart === 'no' ? 0 : 6, template: { ...template, spec: { ...pod, restartPolicy: service.restart === 'no' ? 'Never' : 'OnFailure' } } },
+      }, service.annotations);
+      continue;
+    }
+
+    const replicas = service.autoscale ? {} : { replicas: service.replicas };
+    if (kind === 'StatefulSet') {
+      const claimTemplates = [...templatedVolumes].map((volume) => ({
+        metadata: { name: volume, labels: appLabels(app.name) },
+        spec: pvcSpec(app.volumes[volume]!, destination),
+      }));
+      add('apps/v1', 'StatefulSet', name, at, labels, {
+        spec: { serviceName: name, ...replicas, selector: { matchLabels: selector }, template, volumeClaimTemplates: claimTemplates },
+      }, service.annotations);
+    } else {
+      const rwo = service.mounts.some((m) => 'volume' in m && app.volumes[m.volume] && !app.volumes[m.volume]!.shared);
+      add('apps/v1', 'Deployment', name, at, labels, {
+        spec: { ...replicas, selector: { matchLabels: selector }, ...(rwo ? { strategy: { type: 'Recreate' } } : {}), template },
+      }, service.annotations);
+    }
+
+    if (service.ports.length > 0) {
+      add('v1', 'Service', name, `${at}.ports`, labels, {
+        spec: { selector, ports: service.ports.map((p) => ({ name: `${p.protocol}-${p.port}`, port: p.port, targetPort: p.port, protocol: p.protocol.toUpperCase() })) },
+      });
+      const published = service.ports.filter((p) => p.publish !== undefined);
+      if (published.length > 0) {
+        add('v1', 'Service', `${name}-public`, `${at}.ports`, labels, {
+          spec: { type: 'LoadBalancer', selector, ports: published.map((p) => ({ name: `${p.protocol}-${p.publish}`, port: p.publish, targetPort: p.port, protocol: p.protocol.toUpperCase() })) },
+        });
+      }
+    }
+    if (service.routes.length > 0) addIngress(app, name, service, destination, diagnostics, add);
+    if (service.autoscale) {
+      if (!service.resources?.reservations?.cpus) {
+        diagnostics.push({ severity: 'warning', code: 'AUTOSCALE_NEEDS_CPU_REQUEST', message: `The autoscaler measures CPU against the request; set resources.reservations.cpus on ${name}.`, field: `${at}.resources.reservations.cpus` });
+      }
+      add('autoscaling/v2', 'HorizontalPodAutoscaler', name, `${at}.autoscale`, labels, {
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind, name },
+          minReplicas: service.autoscale.min,
+          maxReplicas: service.autoscale.max,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: service.autoscale.cpuPercent } } }],
+        },
+      });
+    }
+    if ((service.autoscale?.min ?? service.replicas) > 1) {
+      add('policy/v1', 'PodDisruptionBudget', name, `${at}.replicas`, labels, { spec: { maxUnavailable: 1, selector: { matchLabels: selector } } });
+    }
+  }
+
+  diagnostics.push(...names.diagnostics);
+  const sorted = sortObjects(objects);
+  return { objects: sorted, files: kubernetesFiles(sorted), diagnostics };
+}
+
+export function kubernetesFiles(objects: Record<string, unknown>[]): RenderedFile[] {
+  return [{ path: KUBERNETES_FILE, language: 'yaml', content: dumpYamlDocuments(objects), editable: true }];
+}
+
+type Add = (apiVersion: string, kind: string, name: string, field: string, labels: Record<string, string>, body: Record<string, unknown>, annotations?: Record<string, string>) => void;
+
+function workloadKind(app: App, service: Service): WorkloadKind {
+  if (service.restart === 'on-failure' || service.restart === 'no') return 'Job';
+  const most = service.autoscale?.max ?? service.replicas;
+  const rwo = service.mounts.some((m) => 'volume' in m && app.volumes[m.volume] && !app.volumes[m.volume]!.shared);
+  return most > 1 && rwo ? 'StatefulSet' : 'Deployment';
+}
+
+function pvcSpec(volume: App['volumes'][string], destination: KubernetesDestination): Record<string, unknown> {
+  return {
+    accessModes: [volume.shared ? 'ReadWriteMany' : 'ReadWriteOnce'],
+    resources: { requests: { storage: bytesToKubernetes(quantityToBytes(volume.size)) } },
+    ...(destination.storageClass ? { storageClassName: destination.storageClass } : {}),
+  };
+}
+
+/** One Secret per app mirrors the secret store: keys are secret names, services pick theirs by key. */
+function addSecret(app: App, options: RenderOptions, diagnostics: Diagnostic[], add: Add) {
+  const stringData: Record<string, string> = {};
+  for (const [name, service] of Object.entries(app.services)) {
+    for (const e of envEntries(service)) {
+      if (!e.secret || !e.runtime || Object.hasOwn(stringData, e.value)) continue;
+      const field = `services.${name}.env.${e.name}`;
+      if (!SECRET_KEY.test(e.value)) {
+        diagnostics.push({ severity: 'error', code: 'SECRET_NAME_INVALID', message: `Secret name "${e.value}" cannot be a Kubernetes Secret key; use letters, digits, '-', '_' and '.'.`, field });
+        continue;
+      }
+      const value = options.secrets?.[e.value];
+      if (value === undefined) {
+        diagnostics.push({ severity: options.revealSecrets ? 'error' : 'warning', code: 'SECRET_MISSING', message: `Secret "${e.value}" has no value yet; set it in the app's secrets before deploying.`, field });
+      }
+      stringData[e.value] = options.revealSecrets && value !== undefined ? value : SECRET_MASK;
+    }
+  }
+  if (Object.keys(stringData).length > 0) add('v1', 'Secret', secretName(app), 'name', appLabels(app.name), { type: 'Opaque', stringData });
+}
+
+function addVolumes(app: App, destination: KubernetesDestination, templated: Set<string>, diagnostics: Diagnostic[], add: Add) {
+  for (const [volume, spec] of Object.entries(app.volumes)) {
+    const users = Object.entries(app.services).filter(([, s]) => s.mounts.some((m) => 'volume' in m && m.volume === volume)).map(([n]) => n);
+    const claimUsers = users.filter((u) => !templated.has(`${u}/${volume}`));
+    if (users.length > 0 && claimUsers.length === 0) continue;
+    if (!spec.shared && users.length > 1) {
+      diagnostics.push({ severity: 'warning', code: 'VOLUME_RWO_SHARED', message: `Volume ${volume} is ReadWriteOnce but mounted by ${users.join(', ')}; their pods must land on one node, and StatefulSet replicas get their own copy. Set shared: true for ReadWriteMany storage.`, field: `volumes.${volume}.shared` });
+    }
+    add('v1', 'PersistentVolumeClaim', volume, `volumes.${volume}`, appLabels(app.name), { spec: pvcSpec(spec, destination) });
+  }
+}
+
+function addIngress(app: App, name: string, service: Service, destination: KubernetesDestination, diagnostics: Diagnostic[], add: Add) {
+  const at = `services.${name}`;
+  const byHost = new Map<string, Array<{ path: string; port: number }>>();
+  const tlsHosts: string[] = [];
+  let wwwRedirect = false;
+  service.routes.forEach((route, i) => {
+    const hosts = routeHosts(route);
+    if (route.stripPrefix && route.path !== '/') {
+      diagnostics.push({ severity: 'warning', code: 'STRIP_PREFIX_UNSUPPORTED', message: `Ingress has no portable way to strip ${route.path}; ${name} receives the full path on Kubernetes.`, field: `${at}.routes[${i}].stripPrefix` });
+    }
+    const paths = byHost.get(hosts.canonical) ?? [];
+    paths.push({ path: route.path, port: route.port });
+    byHost.set(hosts.canonical, paths);
+    if (route.https) tlsHosts.push(hosts.canonical, ...(hosts.redirectFrom ? [hosts.redirectFrom] : []));
+    if (hosts.redirectFrom) wwwRedirect = true;
+  });
+  const annotations: Record<string, string> = { ...service.annotations };
+  if (destination.tlsIssuer && tlsHosts.length > 0) annotations['cert-manager.io/cluster-issuer'] = destination.tlsIssuer;
+  if (wwwRedirect) {
+    // ingress-nginx serves the canonical host and redirects the other one itself.
+    annotations['nginx.ingress.kubernetes.io/from-to-www-redirect'] = 'true';
+    if (!destination.ingressClass?.includes('nginx')) {
+      diagnostics.push({ severity: 'info', code: 'WWW_REDIRECT_NGINX_ONLY', message: `The www redirect uses an ingress-nginx annotation; with another ingress controller only the canonical host is served.`, field: `${at}.routes` });
+    }
+  }
+  if (tlsHosts.length > 0 && !destination.tlsIssuer) {
+    diagnostics.push({ severity: 'info', code: 'TLS_SECRET_EXPECTED', message: `No certificate issuer is set on ${destination.name}, so the TLS secret ${name}-tls must exist in the cluster. Set tlsIssuer to let cert-manager create it.`, field: `${at}.routes` });
+  }
+  const rules = [...byHost.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([host, paths]) => ({
+    host,
+    http: {
+      paths: [...paths].sort((a, b) => b.path.length - a.path.length || (a.path < b.path ? -1 : 1)).map((p) => ({
+        path: p.path, pathType: 'Prefix', backend: { service: { name, port: { number: p.port } } },
+      })),
+    },
+  }));
+  const spec: Record<string, unknown> = {};
+  if (destination.ingressClass) spec.ingressClassName = destination.ingressClass;
+  if (tlsHosts.length > 0) spec.tls = [{ hosts: [...new Set(tlsHosts)], secretName: `${name}-tls` }];
+  spec.rules = rules;
+  add('networking.k8s.io/v1', 'Ingress', name, `${at}.routes`, serviceLabels(app.name, name), { spec }, annotations);
+}

@@ -1,0 +1,55 @@
+import type { App, Destination } from '../../model/app.js';
+import type { Diagnostic } from '../../model/diagnostic.js';
+import type { RenderResult } from '../../api/contract.js';
+import type { RenderOptions } from './options.js';
+import { applyOverrides } from '../overrides.js';
+import { caddyObjects, composeObjects, kubernetesObjects } from './addressable.js';
+import { CADDY_FILE, COMPOSE_FILE, composeFiles, renderCompose } from './compose/render-compose.js';
+import { KUBERNETES_FILE, kubernetesFiles, renderKubernetes } from './kubernetes/render-kubernetes.js';
+import { validateComposeOutput, validateKubernetesOutput } from './validate-output.js';
+
+/**
+ * Render for a destination, apply the user's overrides, then validate what
+ * will actually be applied. Errors mean the output must not be deployed.
+ */
+export function renderApp(app: App, destination: Destination, options: RenderOptions = {}): RenderResult {
+  if (destination.type === 'docker') {
+    const render = renderCompose(app, destination, options);
+    const statuses = [
+      ...applyOverrides(app.overrides, 'compose', COMPOSE_FILE, composeObjects(render.compose)),
+      ...(render.caddy ? applyOverrides(app.overrides, 'compose', CADDY_FILE, caddyObjects(render.caddy)) : []),
+    ];
+    const extra = render.files.filter((f) => f.path !== COMPOSE_FILE && f.path !== CADDY_FILE);
+    return {
+      target: 'compose',
+      files: composeFiles(render.compose, render.caddy, extra),
+      diagnostics: dedupe([...render.diagnostics, ...validateComposeOutput(render.compose)]),
+      overrides: [...statuses, ...danglingCaddy(app, render.caddy !== undefined)],
+    };
+  }
+  const render = renderKubernetes(app, destination, options);
+  const objects = [...render.objects];
+  const statuses = applyOverrides(app.overrides, 'kubernetes', KUBERNETES_FILE, kubernetesObjects(objects));
+  return {
+    target: 'kubernetes',
+    files: kubernetesFiles(objects),
+    diagnostics: dedupe([...render.diagnostics, ...validateKubernetesOutput(objects)]),
+    overrides: statuses,
+  };
+}
+
+/** Caddy overrides when the destination no longer renders caddy.json still need to be reported as not applied. */
+function danglingCaddy(app: App, rendered: boolean) {
+  if (rendered) return [];
+  return app.overrides.filter((o) => o.target === 'compose' && o.kind === 'caddy').map((o) => ({ kind: o.kind, name: o.name, target: o.target, applied: false }));
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.severity}|${d.code}|${d.field ?? ''}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

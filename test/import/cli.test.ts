@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { load } from 'js-yaml';
+import { App } from '../../shared/model/app.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+let dir: string;
+
+function berth(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(repo, 'bin/berth.mjs'), 'import', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, BERTH_CLI_CANARY: 'from-host-env', BERTH_HOME: dir },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-import-'));
+  fs.writeFileSync(path.join(dir, 'compose.yml'), [
+    'services:',
+    '  web_app:',
+    '    image: "nginx:${TAG}"',
+    '    container_name: web',
+    '    environment:',
+    '      DB_PASSWORD: ${DB_PASSWORD}',
+    '      BERTH_CLI_CANARY:',
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, '.env'), 'TAG=1.27\nDB_PASSWORD=hunter2\n');
+  fs.writeFileSync(path.join(dir, 'other.env'), 'TAG=2.0\nDB_PASSWORD=other\n');
+  fs.writeFileSync(path.join(dir, 'profiles.yml'), 'services:\n  web:\n    image: x\n  debug:\n    image: y\n    profiles: [dev]\n');
+  fs.writeFileSync(path.join(dir, 'broken.yml'), 'services:\n  a:\n    image: x\n  a_b:\n    image: x\n  a-b:\n    image: x\n');
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('berth import', () => {
+  it('prints the app definition, reads .env beside the file, keeps secrets as references', () => {
+    const r = berth('compose.yml', '--name', 'shop');
+    expect(r.code).toBe(0);
+    const app = App.parse(load(r.stdout));
+    expect(app.name).toBe('shop');
+    expect(app.services['web-app']?.image).toBe('nginx:1.27');
+    expect(app.services['web-app']?.env.DB_PASSWORD).toEqual({ secret: 'DB_PASSWORD', scope: 'runtime' });
+    expect(r.stdout).not.toContain('hunter2');
+    expect(r.stderr).not.toContain('hunter2');
+    expect(r.stdout + r.stderr).not.toContain('from-host-env');
+    expect(r.stderr).toMatch(/^compose\.yml:4:5: warning IMPORT_UNSUPPORTED_CONTAINER_NAME: /m);
+    expect(r.stderr).toMatch(/^compose\.yml:2:3: warning IMPORT_NAME_NORMALISED: /m);
+  });
+
+  it('uses --env-file and --profile', () => {
+    expect(load(berth('compose.yml', '--env-file', 'other.env').stdout)).toMatchObject({ services: { 'web-app': { image: 'nginx:2.0' } } });
+    expect(Object.keys((load(berth('profiles.yml').stdout) as { services: object }).services)).toEqual(['web']);
+    expect(Object.keys((load(berth('profiles.yml', '--profile', 'dev').stdout) as { services: object }).services)).toEqual(['web', 'debug']);
+  });
+
+  it('exits non-zero with coded errors when the import fails', () => {
+    const r = berth('broken.yml');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^broken\.yml:6:3: error IMPORT_NAME_COLLISION: /m);
+  });
+
+  it('rejects a missing file and bad usage', () => {
+    expect(berth('nope.yml').code).toBe(1);
+    expect(berth().code).toBe(2);
+    expect(berth('compose.yml', '--bogus').code).toBe(2);
+  });
+});

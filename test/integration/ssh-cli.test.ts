@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnlessAvailable } from '../support/infra.js';
+import { sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
+
+const skip = skipUnlessAvailable('sshd', sshdUnavailableReason());
+const BIN = path.resolve(__dirname, '../../bin/berth.mjs');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe.skipIf(skip)('berth servers / exec CLI end to end', () => {
+  let sshd: SshdHandle;
+  let home: string;
+
+  const berth = (args: string[], stdin?: string): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: { PATH: process.env.PATH, HOME: home, BERTH_HOME: path.join(home, 'berth') },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end(stdin ?? '');
+    });
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    home = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-cli-'));
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+    if (home) await fs.rm(home, { recursive: true, force: true });
+  });
+
+  it('adds, lists, tests with host key checks, executes and removes a server', async () => {
+    const added = await berth(['servers', 'add', 'box', '--host', sshd.host, '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKeyPath]);
+    expect(added).toMatchObject({ code: 0, stdout: expect.stringContaining('Added box') });
+
+    const listed = await berth(['servers', 'list']);
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.trim().split('\n');
+    expect(lines[1]).toMatch(/^local\s+This computer/);
+    expect(lines[2]).toMatch(new RegExp(`^box\\s+box\\s+${sshd.user}@127\\.0\\.0\\.1:${sshd.port}\\s+key ${sshd.clientKeyPath}`));
+
+    // Unknown key: no prompt, fails with the fingerprint and type.
+    const unknown = await berth(['servers', 'test', 'box']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain(sshd.hostKeyFingerprint);
+    expect(unknown.stderr).toContain('ssh-ed25519');
+    expect(unknown.stderr).toContain('--accept-new');
+
+    const accepted = await berth(['servers', 'test', 'box', '--accept-new']);
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toMatch(/box: connected/);
+    expect(await fs.readFile(path.join(home, 'berth', 'known_hosts'), 'utf8')).toContain(sshd.hostPublicKey);
+
+    // Remembered: a plain test passes now.
+    expect((await berth(['servers', 'test', 'box'])).code).toBe(0);
+
+    const args = ['a b', '$HOME', "'quoted'", ';', '', '"dq"', '*'];
+    const quoted = await berth(['exec', 'box', '--', 'printf', '[%s]\\n', ...args]);
+    expect(quoted).toMatchObject({ code: 0, stderr: '' });
+    expect(quoted.stdout).toBe(args.map((a) => `[${a}]\n`).join(''));
+
+    const status = await berth(['exec', 'box', '--', 'sh', '-c', 'echo to-out; echo to-err >&2; exit 42']);
+    expect(status).toEqual({ code: 42, stdout: 'to-out\n', stderr: 'to-err\n' });
+
+    const piped = await berth(['exec', 'box', '--', 'wc', '-c'], 'twelve bytes');
+    expect(piped.stdout.trim()).toBe('12');
+
+    await sshd.restartWithNewHostKey();
+    for (const args of [['servers', 'test', 'box'], ['servers', 'test', 'box', '--accept-new'], ['exec', 'box', '--', 'true']]) {
+      const changed = await berth(args);
+      expect(changed.code).not.toBe(0);
+      expect(changed.stderr).toContain('WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!');
+      expect(changed.stderr).toContain(sshd.hostKeyFingerprint);
+    }
+
+    expect(await berth(['servers', 'remove', 'box'])).toMatchObject({ code: 0 });
+    expect((await berth(['servers', 'list'])).stdout).not.toContain('box');
+    expect((await berth(['servers', 'remove', 'local'])).code).not.toBe(0);
+  });
+
+  it('runs commands on this computer too', async () => {
+    const result = await berth(['exec', 'local', '--', 'sh', '-c', 'printf "%s" "$0"', 'kept as $0']);
+    expect(result).toEqual({ code: 0, stdout: 'kept as $0', stderr: '' });
+  });
+});

@@ -1,0 +1,72 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { skipUnlessAvailable } from '../support/infra.js';
+import { generateKey, sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
+import { addServer, createWorld, trust, type World } from './ssh-world.js';
+
+const skip = skipUnlessAvailable('sshd', sshdUnavailableReason());
+
+describe.skipIf(skip)('ProxyJump and key passphrases', () => {
+  let jump: SshdHandle;
+  let target: SshdHandle;
+  let world: World;
+
+  beforeAll(async () => {
+    [jump, target] = await Promise.all([startSshd(), startSshd({ hostKeyType: 'ecdsa' })]);
+  });
+  afterAll(async () => {
+    await Promise.all([jump?.stop(), target?.stop()]);
+  });
+  beforeEach(async () => {
+    world = await createWorld();
+  });
+  afterEach(async () => {
+    await world.dispose();
+  });
+
+  it('reaches a server through a jump host, checking each hop’s key for its own host:port', async () => {
+    const bastion = await addServer(world, jump, 'bastion');
+    const inner = await addServer(world, target, 'inner', { proxyJump: [bastion.id] });
+    world.prompter.answer = () => ({ accept: true, remember: true });
+    const result = await (await world.service.host(inner.id)).exec(['echo', 'through']);
+    expect(result.stdout).toBe('through\n');
+
+    expect(world.prompter.hostKeyPrompts().map((p) => [p.serverId, p.port, p.keyType, p.fingerprint])).toEqual([
+      [bastion.id, jump.port, 'ssh-ed25519', jump.hostKeyFingerprint],
+      [inner.id, target.port, 'ecdsa-sha2-nistp256', target.hostKeyFingerprint],
+    ]);
+    // The target was reached by the bastion's forwarding, not directly.
+    const jumpLog = await fs.readFile(jump.logPath, 'utf8');
+    expect(jumpLog).toMatch(new RegExp(`server_request_direct_tcpip: .*target 127\\.0\\.0\\.1 port ${target.port}`));
+  });
+
+  it('asks for the passphrase of an encrypted key, retries a wrong one, and keeps it for this run', async () => {
+    await trust(world, target);
+    const keyPath = path.join(world.dir, 'encrypted_key');
+    await generateKey(keyPath, 'ed25519', 'correct horse');
+    await fs.appendFile(path.join(target.dir, 'authorized_keys'), await fs.readFile(`${keyPath}.pub`, 'utf8'));
+    const server = await addServer(world, target, 'locked', { keyPath });
+    const answers = ['wrong', 'correct horse'];
+    world.prompter.answer = () => ({ accept: true, secret: answers.shift() });
+
+    expect((await (await world.service.host(server.id)).exec(['echo', 'unlocked'])).stdout).toBe('unlocked\n');
+    expect(world.prompter.asked).toEqual([
+      { kind: 'passphrase', serverId: server.id, label: `Passphrase for ${keyPath}`, canRemember: false },
+      { kind: 'passphrase', serverId: server.id, label: `Passphrase for ${keyPath}`, canRemember: false },
+    ]);
+
+    await world.service.dispose();
+    await (await world.service.host(server.id)).exec(['true']);
+    expect(world.prompter.asked).toHaveLength(2);
+  });
+
+  it('stops with CANCELLED when the passphrase prompt is dismissed', async () => {
+    await trust(world, target);
+    const keyPath = path.join(world.dir, 'encrypted_key');
+    await generateKey(keyPath, 'ed25519', 'pw');
+    const server = await addServer(world, target, 'locked', { keyPath });
+    world.prompter.answer = () => ({ accept: false });
+    await expect((await world.service.host(server.id)).exec(['true'])).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
