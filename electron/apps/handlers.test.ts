@@ -43,8 +43,8 @@ describe('app handlers', () => {
     expect((await call('destinations.list')).map((d: { name: string }) => d.name)).toEqual(['local-docker']);
   });
 
-  it('renders with secrets from the store under app:<app>:<name>, masked unless revealed', async () => {
-    await secrets.set('app:shop:db', 'hunter2');
+  it('renders with secrets from the store under app/<app>/<name>, masked unless revealed', async () => {
+    await secrets.set('app/shop/db', 'hunter2');
     const destination = { type: 'docker', name: 'local-docker', server: 'local' };
     const masked = await call('apps.render', { app: appInput, destination });
     expect(masked.files.find((f: { path: string }) => f.path === '.env.web').content).toBe("PASS='********'\n");

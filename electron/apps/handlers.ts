@@ -6,7 +6,8 @@ import { AppStore } from './app-store.js';
 import { DestinationStore } from './destination-store.js';
 import { kubeContexts } from './kube-contexts.js';
 import { readLastDeployed } from './last-deployed.js';
-import { renderWithSecrets, secretKey } from './render-service.js';
+import { renderWithSecrets } from './render-service.js';
+import { appSecretKey } from '../../shared/model/secret-keys.js';
 import { editorSchemas } from './schemas.js';
 
 type AppMethods =
@@ -30,7 +31,7 @@ export function appHandlers(deps: { dataDir: string; secrets: SecretStore }): Pa
     'apps.importCompose': async ({ content, name, envFile }) => {
       const result = importCompose(content, { name, envFile });
       // Values found in the compose sources go to the secret store, never back to the UI.
-      if (result.app) for (const [secret, value] of Object.entries(result.secrets)) await deps.secrets.set(secretKey(result.app.name, secret), value);
+      if (result.app) for (const [secret, value] of Object.entries(result.secrets)) await deps.secrets.set(appSecretKey(result.app.name, secret), value);
       return { app: result.app, diagnostics: result.diagnostics };
     },
     'apps.schema': () => editorSchemas(),

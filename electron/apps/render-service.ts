@@ -3,7 +3,7 @@ import type { RenderResult } from '../../shared/api/contract.js';
 import { renderApp } from '../../shared/translate/index.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 
-export const secretKey = (app: string, secret: string) => `app:${app}:${secret}`;
+import { appSecretKey } from '../../shared/model/secret-keys.js';
 
 /** Every secret name the app's env refers to. */
 export function secretNames(app: App): string[] {
@@ -22,7 +22,7 @@ export async function renderWithSecrets(app: App, destination: Destination, secr
   const values: Record<string, string> = {};
   const stored = new Set(await secrets.keys());
   for (const name of secretNames(app)) {
-    const key = secretKey(app.name, name);
+    const key = appSecretKey(app.name, name);
     if (!stored.has(key)) continue;
     values[name] = revealSecrets ? ((await secrets.get(key)) ?? '') : '';
   }

@@ -1,8 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
-import { sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
+import { generateKey, sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
 import { addServer, countInLog, createWorld, type World } from './ssh-world.js';
 
 const skip = skipUnlessAvailable('sshd', sshdUnavailableReason());
@@ -112,5 +114,23 @@ describe.skipIf(skip)('host key checking (StrictHostKeyChecking ask)', () => {
     await fs.writeFile(world.userKnownHosts, `@revoked * ${sshd.hostPublicKey}\n[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
     const server = await addServer(world, sshd);
     await expect((await world.service.host(server.id)).exec(['true'])).rejects.toMatchObject({ code: 'HOST_KEY_REVOKED' });
+  });
+
+  it('asks the server for a key type already trusted for it first', async () => {
+    const keyDir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-rsa-'));
+    const rsaKey = path.join(keyDir, 'host_rsa');
+    await generateKey(rsaKey, 'rsa');
+    // Offers ed25519 (ssh2's first choice) and RSA; only the RSA key is trusted.
+    const both = await startSshd({ extraConfig: [`HostKey ${rsaKey}`] });
+    try {
+      const rsaPublic = (await fs.readFile(`${rsaKey}.pub`, 'utf8')).split(' ').slice(0, 2).join(' ');
+      await fs.writeFile(world.userKnownHosts, `[127.0.0.1]:${both.port} ${rsaPublic}\n`);
+      const server = await addServer(world, both, 'two-keys');
+      expect((await (await world.service.host(server.id)).exec(['echo', 'rsa'])).stdout).toBe('rsa\n');
+      expect(world.prompter.asked).toEqual([]);
+    } finally {
+      await both.stop();
+      await fs.rm(keyDir, { recursive: true, force: true });
+    }
   });
 });

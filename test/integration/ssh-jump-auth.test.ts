@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
-import { generateKey, sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
+import { ensurePasswordUser, generateKey, sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
 import { addServer, createWorld, trust, type World } from './ssh-world.js';
 
 const skip = skipUnlessAvailable('sshd', sshdUnavailableReason());
@@ -68,5 +68,37 @@ describe.skipIf(skip)('ProxyJump and key passphrases', () => {
     const server = await addServer(world, target, 'locked', { keyPath });
     world.prompter.answer = () => ({ accept: false });
     await expect((await world.service.host(server.id)).exec(['true'])).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe.skipIf(skip)('password authentication', () => {
+  it('asks for the password after the host key, keeps it for the run, and forgets a wrong one', async (ctx) => {
+    const account = await ensurePasswordUser();
+    if (!account) ctx.skip('creating a password test account needs root');
+    const sshd = await startSshd({ extraConfig: ['PasswordAuthentication yes'] });
+    const world = await createWorld();
+    try {
+      await trust(world, sshd);
+      const server = await world.service.add({ name: 'pw', host: sshd.host, port: sshd.port, user: account!.user, auth: { method: 'password' }, proxyJump: [] });
+      const answers = ['wrong password', account!.password];
+      world.prompter.answer = () => ({ accept: true, secret: answers.shift(), remember: true });
+      const host = await world.service.host(server.id);
+
+      const failed = await host.exec(['true']).catch((e: unknown) => e);
+      expect(failed).toMatchObject({ code: 'AUTH_FAILED' });
+      expect((failed as Error).message).toContain('Tried: password');
+
+      expect((await host.exec(['id', '-un'])).stdout).toBe(`${account!.user}\n`);
+      expect(world.prompter.asked).toEqual([
+        { kind: 'password', serverId: server.id, label: `Password for ${account!.user}`, canRemember: false },
+        { kind: 'password', serverId: server.id, label: `Password for ${account!.user}`, canRemember: false },
+      ]);
+      await world.service.dispose();
+      await host.exec(['true']);
+      expect(world.prompter.asked).toHaveLength(2);
+    } finally {
+      await world.dispose();
+      await sshd.stop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import net from 'node:net';
@@ -65,6 +65,27 @@ export function sshdUnavailableReason(): string | undefined {
 
 function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+const PASSWORD_USER = 'berth-pwtest';
+
+/**
+ * A local account with a fresh random password, for password-auth tests
+ * (start the sshd with extraConfig ['PasswordAuthentication yes']). Creating
+ * accounts needs root; elsewhere this returns undefined and the caller skips.
+ */
+export async function ensurePasswordUser(): Promise<{ user: string; password: string } | undefined> {
+  if (!isRoot() || !fs.existsSync('/usr/sbin/useradd') || !fs.existsSync('/usr/sbin/chpasswd')) return undefined;
+  const exists = await execFileAsync('id', [PASSWORD_USER]).then(() => true, () => false);
+  if (!exists) await execFileAsync('/usr/sbin/useradd', ['--create-home', '--shell', '/bin/sh', PASSWORD_USER]);
+  const password = randomBytes(12).toString('base64url');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('/usr/sbin/chpasswd', [], { stdio: ['pipe', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`chpasswd exited with ${code}`))));
+    child.stdin.end(`${PASSWORD_USER}:${password}\n`);
+  });
+  return { user: PASSWORD_USER, password };
 }
 
 export async function generateKey(file: string, type: HostKeyType, passphrase = ''): Promise<void> {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../../../api/api';
 import { useEditorStore } from '../model/editor-store';
 import { fieldKey, getIn, renameKey, setIn, type Path } from '../model/draft';
-import { secretKey } from '../model/fields';
+import { appSecretKey } from '../../../../../shared/model/secret-keys';
 import { FieldError } from './fields';
 
 type Entry = string | { value: string; scope?: string } | { secret: string; scope?: string };
@@ -30,7 +30,7 @@ export function EnvEditor({ servicePath }: { servicePath: Path }) {
     setField([...path, `VAR_${n}`], '');
   };
   const makeSecret = (name: string, secret: boolean) => {
-    if (draft) replaceDraft(setIn(draft, [...path, name], secret ? { secret: secretKey(appName, name) } : ''));
+    if (draft) replaceDraft(setIn(draft, [...path, name], secret ? { secret: name } : ''));
   };
 
   return (
@@ -56,7 +56,7 @@ export function EnvEditor({ servicePath }: { servicePath: Path }) {
               <option value="secret">secret</option>
             </select>
             {isSecret ? (
-              <SecretInput name={name} storeKey={(value as { secret: string }).secret} />
+              <SecretInput name={name} storeKey={appSecretKey(appName, (value as { secret: string }).secret)} />
             ) : (
               <input
                 aria-label={`${name} value`}

@@ -14,7 +14,3 @@ export function fieldCandidates(field: string): string[] {
   return out;
 }
 
-/** Secret store key for an app's env secret; the core only accepts app/ keys from the UI. */
-export function secretKey(appName: string, envName: string): string {
-  return `app/${appName}/${envName}`;
-}
