@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { ProbeResult } from '../../shared/model/server.js';
+import { LOCAL_SERVER_ID, type ProbeResult } from '../../shared/model/server.js';
 import type { Host } from '../hosts/host.js';
 
 /**
@@ -56,7 +56,7 @@ export function parseProbeOutput(output: string, probedAt: Date = new Date()): P
 }
 
 export async function probeHost(host: Host, platform: NodeJS.Platform = process.platform): Promise<ProbeResult> {
-  if (host.id === 'local' && platform === 'win32') {
+  if (host.id === LOCAL_SERVER_ID && platform === 'win32') {
     return { os: `${os.type()} ${os.release()}`, arch: os.arch(), docker: null, compose: null, kubectl: null, kubernetes: [], freeDiskBytes: null, probedAt: new Date().toISOString() };
   }
   const result = await host.exec(['sh', '-c', PROBE_SCRIPT]);

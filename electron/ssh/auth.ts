@@ -68,15 +68,20 @@ export function createAuthHandler(options: {
   onError: (err: ApiError) => void;
 }): AuthHandlerMiddleware {
   const { username, auth, credentials, trace, onError } = options;
-  let attempted = false;
-  let usedPassword = false;
+  let attempts = 0;
+  let password: string | undefined;
   const next = async (methodsLeft: AuthenticationType[] | null): Promise<AnyAuthMethod | false> => {
     if (methodsLeft) trace.serverMethods = [...methodsLeft];
-    if (attempted) {
-      if (usedPassword) await credentials.forget('password');
+    attempts++;
+    if (attempts > 1) {
+      // Servers that only take keyboard-interactive (PAM) still get the same password once.
+      if (password !== undefined && attempts === 2 && methodsLeft?.includes('keyboard-interactive') && !trace.tried.includes('keyboard-interactive (password)')) {
+        trace.tried.push('keyboard-interactive (password)');
+        return { type: 'keyboard-interactive', username, prompt: passwordPrompts(password) };
+      }
+      if (password !== undefined) await credentials.forget('password');
       return false;
     }
-    attempted = true;
     switch (auth.method) {
       case 'key': {
         const { key, passphrase } = await unlockKey(auth.keyPath, credentials);
@@ -90,11 +95,9 @@ export function createAuthHandler(options: {
         return { type: 'agent', username, agent };
       }
       case 'password': {
-        const password = await credentials.get('password', `Password for ${username}`);
-        usedPassword = true;
-        const useKeyboard = methodsLeft !== null && !methodsLeft.includes('password') && methodsLeft.includes('keyboard-interactive');
-        trace.tried.push(useKeyboard ? 'keyboard-interactive (password)' : 'password');
-        return useKeyboard ? { type: 'keyboard-interactive', username, prompt: passwordPrompts(password) } : { type: 'password', username, password };
+        password = await credentials.get('password', `Password for ${username}`);
+        trace.tried.push('password');
+        return { type: 'password', username, password };
       }
     }
   };

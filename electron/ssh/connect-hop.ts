@@ -69,13 +69,18 @@ export async function connectHop(server: SshServer, deps: HopDeps, sock?: Duplex
       client.end();
       transport.destroy();
     };
-    const closedEarly = () => fail(new Error('closed by the server during connect'));
+    let rejectConnect: (err: unknown) => void = () => undefined;
+    // Every failure path ends in 'close'; reject there with the first cause recorded.
+    const closedEarly = () => {
+      fail(new Error('closed by the server during connect'));
+      rejectConnect(failure);
+    };
     await new Promise<void>((resolve, reject) => {
+      rejectConnect = reject;
       onTimeout = () => fail(failure);
       client.once('ready', () => resolve());
       client.on('error', fail);
       client.once('close', closedEarly);
-      client.once('close', () => reject(failure));
       client.connect({
         sock: transport,
         username: server.user,

@@ -9,7 +9,8 @@ import { createCore, type BerthCore } from '../core.js';
 import { MemorySecretStore } from '../secrets/secret-store.js';
 import { resolveDataDir } from '../storage/paths.js';
 import { ApiError } from '../../shared/api/errors.js';
-import { ClientMessage, WEB_API_PATH, type ServerMessage } from '../../shared/api/wire.js';
+import type { EventPayload } from '../../shared/api/contract.js';
+import { ClientMessage, encodeTerminalData, WEB_API_PATH, type ServerMessage } from '../../shared/api/wire.js';
 import { allowedOrigins, newToken, readCookie, securityHeaders, SESSION_COOKIE, tokenMatches } from './security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -109,7 +110,10 @@ function serveSocket(ws: WebSocket, core: BerthCore) {
   const send = (message: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
-  const unsubscribe = core.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
+  const unsubscribe = core.events.subscribe((event, payload) => {
+    if (event !== 'terminal.data') return send({ type: 'event', event, payload });
+    if (ws.readyState === ws.OPEN) ws.send(encodeTerminalData(payload as EventPayload<'terminal.data'>), { binary: true });
+  });
   ws.on('close', unsubscribe);
   ws.on('message', async (raw, isBinary) => {
     const message = parseMessage(isBinary ? undefined : raw.toString());

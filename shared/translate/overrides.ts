@@ -5,8 +5,8 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { OverrideStatus } from '../api/contract.js';
 import type { z } from 'zod';
 import { type Addressable, caddyObjects, composeObjects, kubernetesObjects, overrideFile } from './render/addressable.js';
-import { renderCompose } from './render/compose/render-compose.js';
-import { renderKubernetes } from './render/kubernetes/render-kubernetes.js';
+import { buildCompose } from './render/compose/render-compose.js';
+import { buildKubernetes } from './render/kubernetes/render-kubernetes.js';
 
 type Status = z.infer<typeof OverrideStatus>;
 const keyOf = (kind: string, name: string) => `${kind}\u0000${name}`;
@@ -45,13 +45,13 @@ export function applyEdit(app: App, destination: Destination, path: string, cont
   const base = { ...app, overrides: [] };
   let baseObjects: Addressable[];
   if (destination.type === 'docker') {
-    const render = renderCompose(base, destination);
+    const render = buildCompose(base, destination);
     if (path === 'caddy.json') baseObjects = render.caddy ? caddyObjects(render.caddy) : [];
     else if (path === 'compose.yaml') baseObjects = composeObjects(render.compose);
     else return { app, diagnostics: [notEditable(path)] };
   } else {
     if (path !== 'kubernetes.yaml') return { app, diagnostics: [notEditable(path)] };
-    baseObjects = kubernetesObjects(renderKubernetes(base, destination).objects);
+    baseObjects = kubernetesObjects(buildKubernetes(base, destination).objects);
   }
 
   let docs: unknown[];

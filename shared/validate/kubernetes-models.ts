@@ -5,7 +5,7 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 
-type Model = new (data: never) => { validate(): void };
+type Model = { prototype: { validate(this: unknown): void } };
 
 /** The kinds Berth renders and validates; anything else in a manifest is reported as unchecked. */
 const MODELS: Record<string, Model> = {
@@ -26,12 +26,15 @@ export const isKnownKind = (apiVersion: unknown, kind: unknown): boolean => Obje
 /**
  * Types, required fields and quantity formats from kubernetes-models'
  * OpenAPI validators. Returns one message per problem (`data/<path> <msg>`).
+ * The validator runs on the object itself: constructing a model first would
+ * deep-copy every manifest only to drop undefined values, which the
+ * validators already treat as absent.
  */
 export function modelErrors(object: Record<string, unknown>): string[] {
   const model = MODELS[`${String(object.apiVersion)}/${String(object.kind)}`];
   if (!model) return [];
   try {
-    new model(object as never).validate();
+    model.prototype.validate.call(object);
     return [];
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -15,9 +15,26 @@ const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'Job']);
  */
 export function kubernetesSemanticErrors(objects: Obj[], fieldOf: (o: Obj) => string | undefined = () => undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const find = (kind: string, name: unknown) => objects.find((o) => o.kind === kind && o.metadata?.name === name);
+  // References are looked up by kind and name; the first object of a name wins, as a scan would find it.
+  const index = new Map<string, Obj>();
+  for (const o of objects) {
+    const key = `${String(o.kind)}\u0000${String(o.metadata?.name)}`;
+    if (!index.has(key)) index.set(key, o);
+  }
+  const find = (kind: unknown, name: unknown) => (typeof name === 'string' ? index.get(`${String(kind)}\u0000${name}`) : undefined);
   const err = (o: Obj, code: string, message: string) => out.push({ severity: 'error', code, message: `${o.kind} ${o.metadata?.name}: ${message}`, field: fieldOf(o) });
   const workloads = objects.filter((o) => WORKLOADS.has(o.kind));
+  // Services select pods by label; indexing workloads by each template label avoids comparing every pair.
+  const labelKey = (k: string, v: unknown) => `${k}\u0000${String(v)}`;
+  const byLabel = new Map<string, Obj[]>();
+  for (const w of workloads) {
+    for (const [k, v] of Object.entries(w.spec?.template?.metadata?.labels ?? {})) {
+      const key = labelKey(k, v);
+      const list = byLabel.get(key);
+      if (list) list.push(w);
+      else byLabel.set(key, [w]);
+    }
+  }
 
   for (const o of objects) {
     const name = o.metadata?.name;
@@ -71,9 +88,11 @@ export function kubernetesSemanticErrors(objects: Obj[], fieldOf: (o: Obj) => st
 
   for (const s of objects.filter((o) => o.kind === 'Service' && o.spec?.type !== 'ExternalName')) {
     const selector: Record<string, string> = s.spec?.selector ?? {};
-    const pods = workloads.filter((w) => {
+    const entries = Object.entries(selector);
+    const candidates = entries.length > 0 ? byLabel.get(labelKey(entries[0]![0], entries[0]![1])) ?? [] : [];
+    const pods = candidates.filter((w) => {
       const labels = w.spec?.template?.metadata?.labels ?? {};
-      return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+      return entries.every(([k, v]) => labels[k] === v);
     });
     if (pods.length === 0) {
       err(s, 'K8S_SERVICE_SELECTS_NOTHING', 'its selector matches no rendered pod template.');

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as pty from 'node-pty';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
 
@@ -95,5 +96,33 @@ describe.skipIf(skip)('berth servers / exec CLI end to end', () => {
   it('runs commands on this computer too', async () => {
     const result = await berth(['exec', 'local', '--', 'sh', '-c', 'printf "%s" "$0"', 'kept as $0']);
     expect(result).toEqual({ code: 0, stdout: 'kept as $0', stderr: '' });
+  });
+
+  it('berth ssh opens an interactive shell in raw mode and follows terminal resizes', async () => {
+    // Its own sshd: the test above changed the shared one's host key on purpose.
+    const own = await startSshd();
+    onTestFinished(() => own.stop());
+    await berth(['servers', 'add', 'term', '--host', own.host, '--port', String(own.port), '--user', own.user, '--key', own.clientKeyPath]);
+    const term = pty.spawn(process.execPath, [BIN, 'ssh', 'term', '--accept-new'], {
+      cols: 90,
+      rows: 20,
+      env: { PATH: process.env.PATH!, HOME: home, BERTH_HOME: path.join(home, 'berth') },
+    });
+    let output = '';
+    term.onData((d) => (output += d));
+    const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+    // The command text is echoed; only the shell's arithmetic proves it ran.
+    term.write('echo ready-$((40+2)); stty size\r');
+    await expect.poll(() => output, { timeout: 15_000 }).toMatch(/ready-42/);
+    await expect.poll(() => output, { timeout: 5000 }).toMatch(/20 90/);
+    // Raw mode: the local terminal no longer echoes, so the typed line appears once (the remote echo).
+    term.write('echo raw-$((2+3))\r');
+    await expect.poll(() => output, { timeout: 5000 }).toMatch(/raw-5/);
+    expect(output.split('echo raw-$((2+3))').length - 1).toBe(1);
+    term.resize(111, 33);
+    await new Promise((r) => setTimeout(r, 300));
+    term.write('stty size; exit 9\r');
+    expect(await exited).toBe(9);
+    expect(output).toMatch(/33 111/);
   });
 });

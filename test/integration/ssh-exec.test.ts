@@ -87,20 +87,38 @@ describe.skipIf(skip)('SSH exec over a real sshd', () => {
     expect(world.statuses.map((s) => s.state)).toEqual(['connecting', 'connected']);
   });
 
-  it('fails a running command with CONNECTION_LOST when the server dies, then reconnects', async () => {
+  it('fails a running command with CONNECTION_LOST when the server dies, and tries a new connection next time', async () => {
     const own = await startSshd();
     try {
       await trust(world, own);
       const server = await addServer(world, own, 'doomed');
       const host = await world.service.host(server.id);
-      const running = host.exec(['sleep', '30']);
-      await new Promise((r) => setTimeout(r, 300));
+      // Kill only once the remote command runs, not while the login shell is still starting.
+      const channel = await host.spawn(['sh', '-c', 'echo started; exec sleep 30']);
+      await new Promise((resolve) => channel.stdout.once('data', resolve));
       await own.kill();
-      const err = await running.catch((e: unknown) => e);
+      const err = await channel.done.catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApiError);
       expect((err as ApiError).code).toBe('CONNECTION_LOST');
       expect(world.statuses.at(-1)?.state).toBe('idle');
       await expect(host.exec(['true'])).rejects.toMatchObject({ code: 'CONNECT_REFUSED' });
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('reconnects on next use after the connection dropped', async () => {
+    const own = await startSshd();
+    try {
+      await trust(world, own);
+      const server = await addServer(world, own, 'flaky');
+      const host = await world.service.host(server.id);
+      await host.exec(['true']);
+      await own.dropConnections();
+      await expect.poll(() => world.statuses.at(-1)?.state, { timeout: 5000 }).toBe('idle');
+      expect((await host.exec(['echo', 'back'])).stdout).toBe('back\n');
+      expect(world.statuses.map((s) => s.state)).toEqual(['connecting', 'connected', 'idle', 'connecting', 'connected']);
+      expect(countInLog(await fs.readFile(own.logPath, 'utf8'), /Accepted publickey/)).toBe(2);
     } finally {
       await own.stop();
     }

@@ -1,5 +1,7 @@
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
 import { ensurePasswordUser, generateKey, sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
@@ -97,6 +99,27 @@ describe.skipIf(skip)('password authentication', () => {
       await host.exec(['true']);
       expect(world.prompter.asked).toHaveLength(2);
     } finally {
+      await world.dispose();
+      await sshd.stop();
+    }
+  });
+});
+
+describe.skipIf(skip)('ssh-agent authentication', () => {
+  it('logs in with a key held by a real ssh-agent', async () => {
+    const sshd = await startSshd();
+    const world = await createWorld();
+    const socket = path.join(world.dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      await expect.poll(() => fs.access(socket).then(() => true, () => false), { timeout: 5000 }).toBe(true);
+      await promisify(execFile)('ssh-add', [sshd.clientKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+      await trust(world, sshd);
+      const server = await world.service.add({ name: 'agent', host: sshd.host, port: sshd.port, user: sshd.user, auth: { method: 'agent', socket }, proxyJump: [] });
+      expect((await (await world.service.host(server.id)).exec(['echo', 'via agent'])).stdout).toBe('via agent\n');
+      expect(await fs.readFile(sshd.logPath, 'utf8')).toMatch(/Accepted publickey/);
+    } finally {
+      agent.kill();
       await world.dispose();
       await sshd.stop();
     }

@@ -46,6 +46,10 @@ describe.skipIf(skip)('SSH shells, timeouts and algorithm mismatches', () => {
       const server = await addServer(world, own, 'doomed');
       const shell = await (await world.service.host(server.id)).openShell({ cols: 80, rows: 24 });
       const closed = new Promise<{ exitCode: number | null; error?: Error }>((resolve) => shell.onClose(resolve));
+      let output = '';
+      shell.onData((chunk) => (output += chunk.toString()));
+      shell.write('echo up-$((20+1))\n');
+      await expect.poll(() => output, { timeout: 10_000 }).toContain('up-21');
       await own.kill();
       const info = await closed;
       expect(info.error).toMatchObject({ code: 'CONNECTION_LOST' });

@@ -44,6 +44,8 @@ export interface SshdHandle {
   restartWithNewHostKey(): Promise<void>;
   /** SIGKILL the listener and every session it spawned: connections drop without a goodbye. */
   kill(): Promise<void>;
+  /** SIGKILL every open session but keep listening: connections drop and new ones succeed. */
+  dropConnections(): Promise<void>;
   /** Ends sshd and its sessions and removes the temp directory. */
   stop(): Promise<void>;
 }
@@ -177,6 +179,8 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<SshdHan
     fsp.writeFile(
       configPath,
       [
+        // sshd keeps the first value it reads for a keyword, so the caller's lines come first.
+        ...(options.extraConfig ?? []),
         `Port ${port}`,
         'ListenAddress 127.0.0.1',
         `HostKey ${hostKey}`,
@@ -192,7 +196,6 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<SshdHan
         'MaxStartups 100:30:200',
         'LogLevel DEBUG1',
         'Subsystem sftp internal-sftp',
-        ...(options.extraConfig ?? []),
         '',
       ].join('\n'),
     );
@@ -244,6 +247,10 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<SshdHan
     },
     async kill() {
       await terminate('SIGKILL');
+    },
+    async dropConnections() {
+      if (!child?.pid) return;
+      for (const pid of await descendants(child.pid)) signal(pid, 'SIGKILL');
     },
     async stop() {
       await terminate('SIGTERM');

@@ -172,3 +172,73 @@ describe('determinism', () => {
     expect(kinds).toEqual(['Service/alpha', 'Service/zeta', 'Deployment/alpha', 'Deployment/zeta', 'PodDisruptionBudget/zeta', 'Ingress/alpha']);
   });
 });
+
+describe('host directories on Kubernetes', () => {
+  const bound = (extra: Record<string, unknown> = {}) => app({ web: { image: 'x', mounts: [{ hostPath: './uploads', path: '/srv/app/uploads' }], ...extra } });
+
+  it('become a ReadWriteOnce claim mounted at the same path, with a warning that the contents are not copied', () => {
+    const storage = { ...cluster, storageClass: 'fast' };
+    const result = renderApp(bound(), storage);
+    const objects = objectsOf(result);
+    const pvc = objects.find((o) => o.kind === 'PersistentVolumeClaim')!;
+    expect(pvc.metadata.name).toBe('web-srv-app-uploads');
+    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: 'fast' });
+    const pod = objects.find((o) => o.kind === 'Deployment')!.spec.template.spec;
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'web-srv-app-uploads', mountPath: '/srv/app/uploads' }]);
+    expect(pod.volumes).toEqual([{ name: 'web-srv-app-uploads', persistentVolumeClaim: { claimName: 'web-srv-app-uploads' } }]);
+    expect(errors(result.diagnostics)).toEqual([]);
+    const warning = result.diagnostics.find((d) => d.code === 'BIND_MOUNT_AS_VOLUME')!;
+    expect(warning).toMatchObject({ severity: 'warning', field: 'services.web.mounts[0]' });
+    expect(warning.message).toContain('./uploads');
+    expect(warning.message).toContain('not copied');
+    expect(warning.message).toContain('named volume');
+  });
+
+  it('say what to do when the bound path looks like a single file', () => {
+    const result = renderApp(app({ web: { image: 'x', mounts: [{ hostPath: './nginx.conf', path: '/etc/nginx/nginx.conf', readOnly: true }, { hostPath: './conf.d', path: '/etc/nginx/conf.d' }] } }), cluster);
+    const [file, dir] = result.diagnostics.filter((d) => d.code === 'BIND_MOUNT_AS_VOLUME');
+    expect(file!.message).toContain('put the file\'s content under files');
+    expect(file!.message).toContain('read-only');
+    expect(dir!.message).not.toContain('single file');
+  });
+
+  it('follow the ReadWriteOnce rules: Recreate for one replica, volumeClaimTemplates for several', () => {
+    const single = objectsOf(renderApp(bound(), cluster));
+    expect(single.find((o) => o.kind === 'Deployment')!.spec.strategy).toEqual({ type: 'Recreate' });
+    const scaled = objectsOf(renderApp(bound({ replicas: 3 }), cluster));
+    const set = scaled.find((o) => o.kind === 'StatefulSet')!;
+    expect(set.spec.volumeClaimTemplates.map((t: Obj) => t.metadata.name)).toEqual(['web-srv-app-uploads']);
+    expect(set.spec.template.spec.volumes).toBeUndefined();
+    expect(scaled.filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
+    const autoscaled = objectsOf(renderApp(bound({ autoscale: { min: 1, max: 4 }, resources: { reservations: { cpus: 0.5 } } }), cluster));
+    expect(autoscaled.find((o) => o.kind === 'StatefulSet')).toBeDefined();
+  });
+
+  it('get distinct DNS-1123 names that never take a declared volume\'s', () => {
+    const long = `/${'deep/'.repeat(20)}dir`;
+    const result = renderApp(app({
+      web: { image: 'x', mounts: [{ volume: 'web-data', path: '/cache' }, { hostPath: '/srv/data', path: '/data' }, { hostPath: '/srv/Data', path: '/Data' }, { hostPath: '/srv/deep', path: long }] },
+    }, { volumes: { 'web-data': {} } }), cluster);
+    expect(errors(result.diagnostics)).toEqual([]);
+    const claims = objectsOf(result).filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name as string);
+    expect(claims).toHaveLength(4);
+    expect(new Set(claims).size).toBe(4);
+    expect(claims).toEqual(expect.arrayContaining(['web-data', 'web-data-2', 'web-data-3']));
+    for (const name of claims) expect(name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+  });
+
+  it('leave sockets an error: Kubernetes has no Docker socket to mount', () => {
+    const result = renderApp(app({ agent: { image: 'x', mounts: [{ hostPath: '/var/run/docker.sock', path: '/var/run/docker.sock' }, { hostPath: './state', path: '/state' }] } }), cluster);
+    expect(errors(result.diagnostics)).toEqual([expect.objectContaining({ code: 'BIND_MOUNT_SOCKET_UNSUPPORTED', field: 'services.agent.mounts[0]' })]);
+    expect(errors(result.diagnostics)[0]!.message).toContain('/var/run/docker.sock');
+    const claims = objectsOf(result).filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name);
+    expect(claims).toEqual(['agent-state']);
+    const other = renderApp(app({ agent: { image: 'x', mounts: [{ hostPath: '/run/containerd/containerd.sock', path: '/run/c.sock' }] } }), cluster);
+    expect(errors(other.diagnostics).map((d) => d.code)).toEqual(['BIND_MOUNT_SOCKET_UNSUPPORTED']);
+  });
+
+  it('stay host binds on Docker destinations', () => {
+    expect(composeOf(renderApp(bound(), caddy)).services.web.volumes).toEqual(['./uploads:/srv/app/uploads']);
+    expect(renderApp(bound(), caddy).diagnostics.filter((d) => d.code.startsWith('BIND_'))).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import type { Transport } from '../../../shared/api/client';
 import type { EventName } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
-import { WEB_API_PATH, type ServerMessage } from '../../../shared/api/wire';
+import { decodeTerminalData, WEB_API_PATH, type ServerMessage } from '../../../shared/api/wire';
 
 /** Transport for the web host: one WebSocket, calls matched to results by id. */
 export function createWebSocketTransport(token: string, base: Location = window.location): Transport {
@@ -15,6 +15,8 @@ export function createWebSocketTransport(token: string, base: Location = window.
     if (opened) return opened;
     opened = new Promise<WebSocket>((resolve, reject) => {
       const ws = new WebSocket(url);
+      // Terminal output arrives as binary frames (see wire.ts); a Blob would need an async read per frame.
+      ws.binaryType = 'arraybuffer';
       ws.onopen = () => resolve(ws);
       ws.onerror = () => reject(new ApiError('CONNECTION_LOST', 'Cannot reach the Berth web host. Is `npm run web` still running?'));
       ws.onclose = () => {
@@ -23,8 +25,13 @@ export function createWebSocketTransport(token: string, base: Location = window.
         pending.clear();
         for (const l of listeners.get('__closed') ?? []) l(undefined);
       };
-      ws.onmessage = (ev) => {
-        const msg = JSON.parse(String(ev.data)) as ServerMessage;
+      ws.onmessage = (ev: MessageEvent<string | ArrayBuffer>) => {
+        if (ev.data instanceof ArrayBuffer) {
+          const frame = decodeTerminalData(new Uint8Array(ev.data));
+          if (frame) for (const l of listeners.get('terminal.data') ?? []) l(frame);
+          return;
+        }
+        const msg = JSON.parse(ev.data) as ServerMessage;
         if (msg.type === 'event') {
           for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
         } else {

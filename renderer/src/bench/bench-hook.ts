@@ -1,5 +1,6 @@
 import { useTerminals } from '../features/terminal/terminals-store';
 import { mountedTerminals } from '../features/terminal/terminal-registry';
+import { writeFrame } from '../features/terminal/write-slices';
 
 /**
  * Measurement hook for bench/terminal-throughput.ts, present only when the
@@ -15,8 +16,13 @@ export interface BenchHook {
   reset(): void;
   /** The last non-empty lines of the active terminal's buffer. */
   lastLines(count: number): string[];
-  /** Feeds text straight into the active terminal (no network), pacing on write callbacks; resolves to the ms it took. */
-  writeLocal(text: string): Promise<number>;
+  /**
+   * Feeds frames straight into the active terminal (no network) through the
+   * same slicing as real output, keeping at most a flow-control window of
+   * characters in flight; resolves to the ms it took. Long tasks seen
+   * meanwhile count in longestTaskMs.
+   */
+  writeLocal(frames: string[], maxInFlightChars: number): Promise<number>;
 }
 
 declare global {
@@ -61,18 +67,16 @@ export function installBenchHook(): void {
       }
       return lines;
     },
-    async writeLocal(text) {
+    async writeLocal(frames, maxInFlightChars) {
       const term = activeTerminal();
-      const chunk = 64 * 1024;
-      const maxInFlight = 8;
       let inFlight = 0;
       let wake: (() => void) | undefined;
       const start = performance.now();
-      for (let i = 0; i < text.length; i += chunk) {
-        if (inFlight >= maxInFlight) await new Promise<void>((r) => (wake = r));
-        inFlight++;
-        term.write(text.slice(i, i + chunk), () => {
-          inFlight--;
+      for (const frame of frames) {
+        if (inFlight >= maxInFlightChars) await new Promise<void>((r) => (wake = r));
+        inFlight += frame.length;
+        writeFrame(term, frame, (slice) => {
+          inFlight -= slice.length;
           wake?.();
           wake = undefined;
         });

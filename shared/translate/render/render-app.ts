@@ -4,8 +4,8 @@ import type { RenderResult } from '../../api/contract.js';
 import type { RenderOptions } from './options.js';
 import { applyOverrides } from '../overrides.js';
 import { caddyObjects, composeObjects, kubernetesObjects } from './addressable.js';
-import { CADDY_FILE, COMPOSE_FILE, composeFiles, renderCompose } from './compose/render-compose.js';
-import { KUBERNETES_FILE, kubernetesFiles, renderKubernetes } from './kubernetes/render-kubernetes.js';
+import { CADDY_FILE, COMPOSE_FILE, buildCompose, composeFiles } from './compose/render-compose.js';
+import { KUBERNETES_FILE, buildKubernetes, kubernetesFiles } from './kubernetes/render-kubernetes.js';
 import { validateComposeOutput, validateKubernetesOutput } from './validate-output.js';
 
 /**
@@ -14,20 +14,19 @@ import { validateComposeOutput, validateKubernetesOutput } from './validate-outp
  */
 export function renderApp(app: App, destination: Destination, options: RenderOptions = {}): RenderResult {
   if (destination.type === 'docker') {
-    const render = renderCompose(app, destination, options);
+    const render = buildCompose(app, destination, options);
     const statuses = [
       ...applyOverrides(app.overrides, 'compose', COMPOSE_FILE, composeObjects(render.compose)),
       ...(render.caddy ? applyOverrides(app.overrides, 'compose', CADDY_FILE, caddyObjects(render.caddy)) : []),
     ];
-    const extra = render.files.filter((f) => f.path !== COMPOSE_FILE && f.path !== CADDY_FILE);
     return {
       target: 'compose',
-      files: composeFiles(render.compose, render.caddy, extra),
+      files: composeFiles(render.compose, render.caddy, render.extraFiles),
       diagnostics: dedupe([...render.diagnostics, ...validateComposeOutput(render.compose)]),
       overrides: [...statuses, ...danglingCaddy(app, render.caddy !== undefined)],
     };
   }
-  const render = renderKubernetes(app, destination, options);
+  const render = buildKubernetes(app, destination, options);
   const objects = [...render.objects];
   const statuses = applyOverrides(app.overrides, 'kubernetes', KUBERNETES_FILE, kubernetesObjects(objects));
   return {

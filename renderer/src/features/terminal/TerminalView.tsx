@@ -11,6 +11,7 @@ import { openLink } from './open-link';
 import { attachOutput } from './terminal-output';
 import { mountedTerminals } from './terminal-registry';
 import { useTerminals, type TerminalTab } from './terminals-store';
+import { writeFrame } from './write-slices';
 import { darkScheme, themeFor } from './xterm-theme';
 
 const ignore = () => undefined;
@@ -42,10 +43,11 @@ export function TerminalView({ tab, active }: { tab: TerminalTab; active: boolea
     mountedTerminals.set(terminalId, { term, search });
 
     const acks = createAckBatcher((chars) => void api.call('terminals.ack', { terminalId, chars }).catch(ignore));
+    // Acked per slice as xterm finishes it, so flow control sees progress before the whole frame is drawn.
     const detachOutput = attachOutput(terminalId, (data) =>
-      term.write(data, () => {
-        acks.drawn(data.length);
-        benchDrawn(data);
+      writeFrame(term, data, (slice) => {
+        acks.drawn(slice.length);
+        benchDrawn(slice);
       }),
     );
     // Keystrokes for a disconnected shell have nowhere to go; the banner offers Reconnect.

@@ -16,13 +16,18 @@ import { escapeComposeValues } from './escape.js';
 export const COMPOSE_FILE = 'compose.yaml';
 export const CADDY_FILE = 'caddy.json';
 
-export interface ComposeRender {
+export interface ComposeBuild {
   compose: Record<string, unknown>;
   /** caddy.json's content when the destination uses Berth's Caddy and some service is routed. */
   caddy?: Record<string, unknown>;
+  /** The env and secret files, already text. */
+  extraFiles: RenderedFile[];
+  diagnostics: Diagnostic[];
+}
+
+export interface ComposeRender extends Omit<ComposeBuild, 'extraFiles'> {
   /** compose.yaml first, then caddy.json and the env/secret files. */
   files: RenderedFile[];
-  diagnostics: Diagnostic[];
 }
 
 /** The proxy network routed services join: Coolify's for traefik, the destination's (default "berth") for caddy. */
@@ -38,6 +43,12 @@ export function proxyNetwork(destination: DockerDestination): string | undefined
  * values never appear in compose.yaml, only in the env files it references.
  */
 export function renderCompose(app: App, destination: DockerDestination, options: RenderOptions = {}): ComposeRender {
+  const { compose, caddy, extraFiles, diagnostics } = buildCompose(app, destination, options);
+  return { compose, caddy, files: composeFiles(compose, caddy, extraFiles), diagnostics };
+}
+
+/** The objects alone: renderApp serialises once, after overrides, instead of twice. */
+export function buildCompose(app: App, destination: DockerDestination, options: RenderOptions = {}): ComposeBuild {
   const diagnostics: Diagnostic[] = validateAppReferences(app);
   const network = proxyNetwork(destination);
   const services: Record<string, unknown> = {};
@@ -158,12 +169,7 @@ export function renderCompose(app: App, destination: DockerDestination, options:
 
   const escaped = escapeComposeValues(compose) as Record<string, unknown>;
   const caddy = upstreams.length > 0 ? caddyConfig(upstreams) : undefined;
-  return {
-    compose: escaped,
-    caddy,
-    files: composeFiles(escaped, caddy, extraFiles),
-    diagnostics,
-  };
+  return { compose: escaped, caddy, extraFiles, diagnostics };
 }
 
 export function composeFiles(compose: Record<string, unknown>, caddy: Record<string, unknown> | undefined, extra: RenderedFile[]): RenderedFile[] {

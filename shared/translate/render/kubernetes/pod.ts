@@ -44,8 +44,14 @@ export function podSpec(ctx: PodContext): Record<string, unknown> {
   const volumes: Record<string, unknown>[] = [];
   const mounts: Record<string, unknown>[] = [];
   service.mounts.forEach((m, i) => {
+    // Host directories arrive here as claims (bind-mounts.ts); what is left binds a socket.
     if (!('volume' in m)) {
-      diagnostics.push({ severity: 'error', code: 'BIND_MOUNT_UNSUPPORTED', message: `${name} mounts the host path ${m.hostPath}, which Kubernetes pods cannot rely on; use a volume instead.`, field: `${at}.mounts[${i}]` });
+      diagnostics.push({
+        severity: 'error',
+        code: 'BIND_MOUNT_SOCKET_UNSUPPORTED',
+        message: `${name} mounts the host socket ${m.hostPath} at ${m.path}, and Kubernetes has no equivalent: a pod cannot reach a daemon on whichever node it lands on. Deploy ${name} to a Docker destination, or remove the mount if it works without it.`,
+        field: `${at}.mounts[${i}]`,
+      });
       return;
     }
     if (!ctx.templatedVolumes.has(m.volume) && !volumes.some((v) => v.name === m.volume)) {

@@ -11,16 +11,20 @@ import { bytesToKubernetes, quantityToBytes } from '../quantity.js';
 import { dumpYamlDocuments } from '../serialize.js';
 import { appLabels, selectorLabels, serviceLabels } from './labels.js';
 import { sortObjects } from './order.js';
+import { bindMountsAsVolumes } from './bind-mounts.js';
 import { SECRET_KEY, fileKey, filesConfigMapName, podSpec, secretName } from './pod.js';
 
 export const KUBERNETES_FILE = 'kubernetes.yaml';
 
 export type KubeObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } & Record<string, unknown> };
 
-export interface KubernetesRender {
+export interface KubernetesBuild {
   objects: Record<string, unknown>[];
-  files: RenderedFile[];
   diagnostics: Diagnostic[];
+}
+
+export interface KubernetesRender extends KubernetesBuild {
+  files: RenderedFile[];
 }
 
 type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job';
@@ -37,7 +41,14 @@ type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job';
  * start a second pod that cannot attach it).
  */
 export function renderKubernetes(app: App, destination: KubernetesDestination, options: RenderOptions = {}): KubernetesRender {
-  const diagnostics: Diagnostic[] = validateAppReferences(app);
+  const build = buildKubernetes(app, destination, options);
+  return { ...build, files: kubernetesFiles(build.objects) };
+}
+
+/** The objects alone: renderApp serialises once, after overrides, instead of twice. */
+export function buildKubernetes(definition: App, destination: KubernetesDestination, options: RenderOptions = {}): KubernetesBuild {
+  const diagnostics: Diagnostic[] = validateAppReferences(definition);
+  const app = bindMountsAsVolumes(definition, destination, diagnostics);
   const names = new NameRegistry();
   const objects: KubeObject[] = [];
   const namespace = destination.namespace;
@@ -136,8 +147,7 @@ export function renderKubernetes(app: App, destination: KubernetesDestination, o
   }
 
   diagnostics.push(...names.diagnostics);
-  const sorted = sortObjects(objects);
-  return { objects: sorted, files: kubernetesFiles(sorted), diagnostics };
+  return { objects: sortObjects(objects), diagnostics };
 }
 
 export function kubernetesFiles(objects: Record<string, unknown>[]): RenderedFile[] {
