@@ -4,6 +4,7 @@ import type { App } from '../shared/model/app.js';
 import { importCompose } from '../shared/translate/import/index.js';
 import { renderApp } from '../shared/translate/index.js';
 import { dumpYaml } from '../shared/translate/render/serialize.js';
+import { renderFinal } from '../shared/translate/render/render-app.js';
 import { CORPUS_DESTINATIONS, corpusDir, corpusFiles } from '../test/corpus/corpus.js';
 import { floorFor, medians } from './render.js';
 import type { BenchRow } from './types.js';
@@ -35,7 +36,7 @@ export async function benchCorpus(): Promise<BenchRow[]> {
     if (!app) continue;
     apps.push(app);
     floors.push(() => dumpYaml(app));
-    for (const d of CORPUS_DESTINATIONS) floors.push(floorFor(renderApp(app, d)));
+    for (const d of CORPUS_DESTINATIONS) floors.push(floorFor(renderFinal(app, d), renderApp(app, d)));
   }
 
   const importAll = () => { for (const [file, content] of contents) importCompose(content, { fileName: file }); };

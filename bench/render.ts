@@ -1,11 +1,11 @@
 // Render benchmark: a 200-service app (with overrides) to both targets,
-// against the floor of serialising the same final objects. Reported as
+// against the floor of serialising the same final objects with js-yaml. Reported as
 // ratios of medians because absolute timings on this machine are noisy.
-import { load, loadAll } from 'js-yaml';
 import { performance } from 'node:perf_hooks';
 import { App, DockerDestination, KubernetesDestination } from '../shared/model/app.js';
 import { renderApp, renderCompose, renderKubernetes } from '../shared/translate/index.js';
 import { dumpJson, dumpYaml, dumpYamlDocuments } from '../shared/translate/render/serialize.js';
+import { type FinalRender, renderFinal } from '../shared/translate/render/render-app.js';
 import type { RenderResult } from '../shared/api/contract.js';
 import type { BenchRow } from './types.js';
 
@@ -37,21 +37,16 @@ function bigApp(services: number): App {
 }
 
 /**
- * The floor: serialising the final objects (overrides applied) exactly as
- * the renderer does. They are recovered by parsing renderApp's output once,
- * outside the timing, and the floor's text must equal that output, so both
- * sides provably produce the same bytes.
+ * The floor: serialising the final objects (overrides applied) that renderApp
+ * serialises, the very same objects, with the same dump settings. Its text
+ * must equal renderApp's files, so both sides provably produce the same bytes.
  */
-export function floorFor(result: RenderResult): () => string[] {
-  const serialisers = result.files.flatMap((f): Array<() => string> => {
-    if (f.path === 'compose.yaml') { const doc = load(f.content); return [() => dumpYaml(doc)]; }
-    if (f.path === 'caddy.json') { const doc: unknown = JSON.parse(f.content); return [() => dumpJson(doc)]; }
-    if (f.path === 'kubernetes.yaml') { const docs = loadAll(f.content); return [() => dumpYamlDocuments(docs)]; }
-    return []; // env and secret files are text already
-  });
-  const floor = () => serialisers.map((s) => s());
-  const expected = result.files.filter((f) => /\.(yaml|json)$/.test(f.path)).map((f) => f.content);
-  if (JSON.stringify(floor()) !== JSON.stringify(expected)) throw new Error(`${result.target}: the floor does not reproduce the rendered files`);
+export function floorFor(final: FinalRender, rendered: RenderResult): () => string[] {
+  const floor = final.target === 'compose'
+    ? () => [dumpYaml(final.compose), ...(final.caddy ? [dumpJson(final.caddy)] : [])]
+    : () => [dumpYamlDocuments(final.objects)];
+  const expected = rendered.files.filter((f) => /\.(yaml|json)$/.test(f.path)).map((f) => f.content);
+  if (JSON.stringify(floor()) !== JSON.stringify(expected)) throw new Error(`${final.target}: the floor does not reproduce the rendered files`);
   return floor;
 }
 
@@ -81,7 +76,8 @@ export async function benchRender(): Promise<BenchRow[]> {
   ] as const) {
     const result = full();
     if (result.overrides.some((o) => !o.applied)) throw new Error(`${target}: an override was not applied`);
-    const [floorMs, renderMs, fullMs] = medians([floorFor(result), renderOnly, full]);
+    const final = renderFinal(app, target === 'compose' ? docker : cluster);
+    const [floorMs, renderMs, fullMs] = medians([floorFor(final, result), renderOnly, full]);
     rows.push(
       { name: `${target}: serialise floor (200 services)`, value: floorMs!, unit: 'ms', note: `median of ${RUNS}` },
       { name: `${target}: render / floor`, value: renderMs! / floorMs!, unit: 'x', note: 'no overrides, no validation' },

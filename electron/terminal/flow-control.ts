@@ -1,7 +1,7 @@
 /** Above this many unacknowledged characters the shell is paused. */
 export const HIGH_WATERMARK = 512 * 1024;
 /** Below this the shell is resumed. The gap avoids pausing and resuming on every frame. */
-export const LOW_WATERMARK = 128 * 1024;
+export const LOW_WATERMARK = 384 * 1024;
 
 export interface Pausable {
   pause(): void;

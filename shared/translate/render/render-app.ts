@@ -1,6 +1,6 @@
 import type { App, Destination } from '../../model/app.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
-import type { RenderResult } from '../../api/contract.js';
+import type { RenderResult, RenderedFile } from '../../api/contract.js';
 import type { RenderOptions } from './options.js';
 import { applyOverrides } from '../overrides.js';
 import { caddyObjects, composeObjects, kubernetesObjects } from './addressable.js';
@@ -8,11 +8,22 @@ import { CADDY_FILE, COMPOSE_FILE, buildCompose, composeFiles } from './compose/
 import { KUBERNETES_FILE, buildKubernetes, kubernetesFiles } from './kubernetes/render-kubernetes.js';
 import { validateComposeOutput, validateKubernetesOutput } from './validate-output.js';
 
+/** What renderApp serialises: the final objects (overrides applied, validated), before they become text. */
+export type FinalRender = Omit<RenderResult, 'files'> & (
+  | { target: 'compose'; compose: Record<string, unknown>; caddy?: Record<string, unknown>; extraFiles: RenderedFile[] }
+  | { target: 'kubernetes'; objects: Record<string, unknown>[] }
+);
+
 /**
  * Render for a destination, apply the user's overrides, then validate what
  * will actually be applied. Errors mean the output must not be deployed.
  */
 export function renderApp(app: App, destination: Destination, options: RenderOptions = {}): RenderResult {
+  const final = renderFinal(app, destination, options);
+  return { target: final.target, files: finalFiles(final), diagnostics: final.diagnostics, overrides: final.overrides };
+}
+
+export function renderFinal(app: App, destination: Destination, options: RenderOptions = {}): FinalRender {
   if (destination.type === 'docker') {
     const render = buildCompose(app, destination, options);
     const statuses = [
@@ -21,7 +32,9 @@ export function renderApp(app: App, destination: Destination, options: RenderOpt
     ];
     return {
       target: 'compose',
-      files: composeFiles(render.compose, render.caddy, render.extraFiles),
+      compose: render.compose,
+      caddy: render.caddy,
+      extraFiles: render.extraFiles,
       diagnostics: dedupe([...render.diagnostics, ...validateComposeOutput(render.compose)]),
       overrides: [...statuses, ...danglingCaddy(app, render.caddy !== undefined)],
     };
@@ -31,10 +44,15 @@ export function renderApp(app: App, destination: Destination, options: RenderOpt
   const statuses = applyOverrides(app.overrides, 'kubernetes', KUBERNETES_FILE, kubernetesObjects(objects));
   return {
     target: 'kubernetes',
-    files: kubernetesFiles(objects),
+    objects,
     diagnostics: dedupe([...render.diagnostics, ...validateKubernetesOutput(objects)]),
     overrides: statuses,
   };
+}
+
+/** The one serialisation of a render; nothing else dumps the final objects. */
+export function finalFiles(final: FinalRender): RenderedFile[] {
+  return final.target === 'compose' ? composeFiles(final.compose, final.caddy, final.extraFiles) : kubernetesFiles(final.objects);
 }
 
 /** Caddy overrides when the destination no longer renders caddy.json still need to be reported as not applied. */

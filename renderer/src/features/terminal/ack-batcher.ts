@@ -1,5 +1,5 @@
 /** Acks are batched: one call per this many drawn characters, or per short pause in output. */
-const ACK_BATCH_CHARS = 32 * 1024;
+const ACK_BATCH_CHARS = 16 * 1024;
 const ACK_DELAY_MS = 15;
 
 /**
