@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api/errors.js';
 import { skipUnlessAvailable } from '../support/infra.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
-import { addServer, countInLog, createWorld, trust, type World } from './ssh-world.js';
+import { addServer, countInLog, trust, useTrustedWorld, type World } from './ssh-world.js';
 
 const skip = skipUnlessAvailable('sshd', sshdUnavailableReason());
 
@@ -13,18 +13,9 @@ describe.skipIf(skip)('SSH exec over a real sshd', () => {
   let sshd: SshdHandle;
   let world: World;
 
-  beforeAll(async () => {
-    sshd = await startSshd();
-  });
-  afterAll(async () => {
-    await sshd?.stop();
-  });
-  beforeEach(async () => {
-    world = await createWorld();
-    await trust(world, sshd);
-  });
-  afterEach(async () => {
-    await world.dispose();
+  useTrustedWorld((s, w) => {
+    sshd = s;
+    world = w;
   });
 
   it('runs a command, keeps stdout and stderr apart and reports the exit code', async () => {

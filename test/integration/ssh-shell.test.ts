@@ -1,8 +1,8 @@
 import net from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
 import { sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
-import { addServer, createWorld, trust, type World } from './ssh-world.js';
+import { addServer, trust, useTrustedWorld, type World } from './ssh-world.js';
 
 const skip = skipUnlessAvailable('sshd', sshdUnavailableReason());
 
@@ -10,18 +10,9 @@ describe.skipIf(skip)('SSH shells, timeouts and algorithm mismatches', () => {
   let sshd: SshdHandle;
   let world: World;
 
-  beforeAll(async () => {
-    sshd = await startSshd();
-  });
-  afterAll(async () => {
-    await sshd?.stop();
-  });
-  beforeEach(async () => {
-    world = await createWorld();
-    await trust(world, sshd);
-  });
-  afterEach(async () => {
-    await world.dispose();
+  useTrustedWorld((s, w) => {
+    sshd = s;
+    world = w;
   });
 
   it('opens a PTY shell with TERM xterm-256color and resizes it (rows first to ssh2)', async () => {

@@ -7,7 +7,8 @@ import { EventBus } from '../../electron/api/event-bus.js';
 import type { PromptAnswer, PromptRequest, Prompter } from '../../electron/prompts/prompt-broker.js';
 import { MemorySecretStore } from '../../electron/secrets/secret-store.js';
 import { ServerService } from '../../electron/servers/server-service.js';
-import type { SshdHandle } from '../support/sshd.js';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startSshd, type SshdHandle } from '../support/sshd.js';
 
 /** A Prompter driven by the test: records every prompt and answers with `answer`. */
 export class ScriptedPrompter implements Prompter {
@@ -87,4 +88,27 @@ export async function addServer(world: World, sshd: SshdHandle, name = 'test', e
 
 export function countInLog(log: string, pattern: RegExp): number {
   return log.split('\n').filter((line) => pattern.test(line)).length;
+}
+
+/**
+ * One sshd for the whole file and, for each test, a fresh world that already
+ * trusts it. `bind` receives them before every test.
+ */
+export function useTrustedWorld(bind: (sshd: SshdHandle, world: World) => void): void {
+  let sshd: SshdHandle | undefined;
+  let world: World | undefined;
+  beforeAll(async () => {
+    sshd = await startSshd();
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+  });
+  beforeEach(async () => {
+    world = await createWorld();
+    await trust(world, sshd!);
+    bind(sshd!, world);
+  });
+  afterEach(async () => {
+    await world?.dispose();
+  });
 }
