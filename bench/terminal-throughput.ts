@@ -150,7 +150,7 @@ export async function benchTerminalThroughput(): Promise<BenchRow[]> {
       { name: 'xterm.js in page, no network (ceiling)', value: ceilingRate, unit: 'MB/s', note: 'same text with CRLF, same frames and slicing, a flow-control window in flight' },
       { name: 'longest main-thread task during ceiling run', value: ceilingLongestTaskMs, unit: 'ms', note: 'xterm alone' },
       { name: 'Berth end to end', value: berth, unit: 'MB/s', note: `web host → Chromium → xterm with acks; ${newlines} line feeds, last line ${lastNumber}` },
-      { name: 'longest main-thread task during Berth run', value: longestTaskMs, unit: 'ms', note: 'PerformanceObserver longtask' },
+      { name: 'longest main-thread task during Berth run', value: longestTaskMs, unit: 'ms', note: 'PerformanceObserver longtask: wall time, so it includes waits for a CPU on a loaded machine' },
       { name: 'Berth / xterm ceiling', value: berth / ceilingRate, unit: 'ratio' },
       { name: 'Berth / raw ssh', value: berth / raw, unit: 'ratio' },
     ];

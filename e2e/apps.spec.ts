@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
@@ -143,6 +145,23 @@ test('edit an app in the form and the rendered YAML, keep overrides, switch to K
 
   await page.getByRole('tab', { name: 'Diff' }).click();
   await expect(page.getByText('Not deployed yet to k3s-test.')).toBeVisible();
+
+  // A deploy records what it applied; the diff compares that with the current render.
+  const current = (await fileText(page, manifests)) ?? '';
+  const deployedBefore = current.replace('nginx:1.29-alpine', 'nginx:1.27-alpine');
+  const record = path.join(webHost.dataDir, 'deployments', 'shop', 'k3s-test');
+  await fs.mkdir(record, { recursive: true });
+  await fs.writeFile(
+    path.join(record, 'last.json'),
+    JSON.stringify({ deployedAt: '2026-11-20T10:00:00Z', files: [{ path: manifests, language: 'yaml', content: deployedBefore, editable: true }] }),
+  );
+  await page.getByRole('tab', { name: 'berth.yaml' }).click();
+  await page.getByRole('tab', { name: 'Diff' }).click();
+  const diff = page.getByTestId('diff-editor');
+  await expect(diff).toBeVisible();
+  await expect(diff.locator('.line-delete, .char-delete').first()).toBeVisible();
+  await expect(diff.locator('.modified-in-monaco-diff-editor')).toContainText('nginx:1.29-alpine');
+  await expect(diff.locator('.original-in-monaco-diff-editor')).toContainText('nginx:1.27-alpine');
   await shot(page, 'apps-diff');
 
   expect(problems).toEqual([]);

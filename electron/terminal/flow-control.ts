@@ -1,6 +1,11 @@
 /** Above this many unacknowledged characters the shell is paused. */
 export const HIGH_WATERMARK = 512 * 1024;
-/** Below this the shell is resumed. The gap avoids pausing and resuming on every frame. */
+/**
+ * Below this the shell is resumed. It sits close to the high watermark so the
+ * UI still has most of a window queued while fresh output travels to it (a low
+ * one let the pipeline run dry on every cycle); the gap of a couple of frames
+ * avoids pausing and resuming on every frame.
+ */
 export const LOW_WATERMARK = 384 * 1024;
 
 export interface Pausable {

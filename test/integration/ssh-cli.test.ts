@@ -114,7 +114,8 @@ describe.skipIf(skip)('berth servers / exec CLI end to end', () => {
     // The command text is echoed; only the shell's arithmetic proves it ran.
     term.write('echo ready-$((40+2)); stty size\r');
     await expect.poll(() => output, { timeout: 15_000 }).toMatch(/ready-42/);
-    await expect.poll(() => output, { timeout: 5000 }).toMatch(/20 90/);
+    // Wait for the next prompt: typed ahead of it, bash's readline would echo the line a second time.
+    await expect.poll(() => output, { timeout: 5000 }).toMatch(/20 90\r*\n[\s\S]*[#$] $/);
     // Raw mode: the local terminal no longer echoes, so the typed line appears once (the remote echo).
     term.write('echo raw-$((2+3))\r');
     await expect.poll(() => output, { timeout: 5000 }).toMatch(/raw-5/);
