@@ -46,7 +46,8 @@ function DiffEditor({ setup, before, after, language }: { setup: typeof Setup; b
   const { monaco } = setup;
 
   useEffect(() => {
-    const diff = monaco.editor.createDiffEditor(host.current!, { automaticLayout: true, readOnly: true, renderSideBySide: true, minimap: { enabled: false } });
+    // Folding unchanged lines puts the changes in view even in long manifests.
+    const diff = monaco.editor.createDiffEditor(host.current!, { automaticLayout: true, readOnly: true, renderSideBySide: true, minimap: { enabled: false }, hideUnchangedRegions: { enabled: true } });
     const original = monaco.editor.createModel('', language);
     const modified = monaco.editor.createModel('', language);
     diff.setModel({ original, modified });
