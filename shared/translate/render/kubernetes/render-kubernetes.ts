@@ -38,7 +38,8 @@ type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job';
  * becomes a StatefulSet, each pod with its own claim from
  * volumeClaimTemplates; everything else is a Deployment, with the Recreate
  * strategy whenever a ReadWriteOnce claim is mounted (a rolling update would
- * start a second pod that cannot attach it).
+ * start a second pod that cannot attach it). Host directories are claims
+ * too (bind-mounts.ts), under the same rules.
  */
 export function renderKubernetes(app: App, destination: KubernetesDestination, options: RenderOptions = {}): KubernetesRender {
   const build = buildKubernetes(app, destination, options);
