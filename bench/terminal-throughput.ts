@@ -6,7 +6,7 @@ import { chromium, type Page } from '@playwright/test';
 import { createCore } from '../electron/core.js';
 import { MemorySecretStore } from '../electron/secrets/secret-store.js';
 import { HIGH_WATERMARK } from '../electron/terminal/flow-control.js';
-import { FRAME_MAX_CHARS } from '../electron/terminal/output-framer.js';
+import { FRAME_MAX_BYTES } from '../electron/terminal/output-framer.js';
 import { startWebHost } from '../electron/web/server.js';
 import type { EventPayload } from '../shared/api/contract.js';
 import { startSshd, type SshdHandle } from '../test/support/sshd.js';
@@ -100,28 +100,34 @@ export async function benchTerminalThroughput(): Promise<BenchRow[]> {
     await typeLine(page, `echo ready-$((20+1))`);
     await waitForLastLines(page, (lines) => lines.includes('ready-21'), 30_000);
 
-    // The ceiling: the text a PTY would deliver (CRLF line ends), cut into frames as the core cuts
+    // The ceiling: the bytes a PTY would deliver (CRLF line ends), cut into frames as the core cuts
     // them and written into the same xterm through the same slicing, with a flow-control window in flight.
     // A short untimed run first, so neither measurement pays for JIT warm-up.
     const ceiling = (lines: number) =>
       page.evaluate(
-        async ([count, frameChars, inFlightChars]) => {
-          const frames: string[] = [];
-          let frame = '';
+        async ([count, totalBytes, frameBytes, inFlightBytes]) => {
+          // One buffer and views into it: the ceiling's own memory must not weigh on the measurement.
+          const output = new Uint8Array(totalBytes);
+          const encoder = new TextEncoder();
+          let offset = 0;
+          let text = '';
           for (let i = 1; i <= count; i++) {
-            frame += `${i}\r\n`;
-            if (frame.length >= frameChars) {
-              frames.push(frame);
-              frame = '';
+            text += `${i}\r\n`;
+            if (text.length >= 1 << 20 || i === count) {
+              offset += encoder.encodeInto(text, output.subarray(offset)).written;
+              text = '';
             }
           }
-          if (frame) frames.push(frame);
+          if (offset !== totalBytes) throw new Error(`Generated ${offset} bytes, expected ${totalBytes}`);
+          const frames: Uint8Array[] = [];
+          for (let start = 0; start < output.length; start += frameBytes) frames.push(output.subarray(start, start + frameBytes));
           const bench = window.__berthBench!;
           bench.reset();
-          const ms = await bench.writeLocal(frames, inFlightChars);
+          const ms = await bench.writeLocal(frames, inFlightBytes);
           return { ms, longestTaskMs: bench.longestTaskMs };
         },
-        [lines, FRAME_MAX_CHARS, HIGH_WATERMARK] as const,
+        // CRLF line ends: one more byte per line than seq prints.
+        [lines, seqBytes(lines) + lines, FRAME_MAX_BYTES, HIGH_WATERMARK] as const,
       );
     await ceiling(Math.floor(LINES / 20));
     const { ms: ceilingMs, longestTaskMs: ceilingLongestTaskMs } = await ceiling(LINES);
@@ -147,7 +153,7 @@ export async function benchTerminalThroughput(): Promise<BenchRow[]> {
     const mb = `${(bytes / 1e6).toFixed(1)} MB of seq output`;
     return [
       { name: 'raw ssh → /dev/null', value: raw, unit: 'MB/s', note: mb },
-      { name: 'xterm.js in page, no network (ceiling)', value: ceilingRate, unit: 'MB/s', note: 'same text with CRLF, same frames and slicing, a flow-control window in flight' },
+      { name: 'xterm.js in page, no network (ceiling)', value: ceilingRate, unit: 'MB/s', note: 'same bytes with CRLF, same 64 KiB frames and slicing, a flow-control window in flight' },
       { name: 'longest main-thread task during ceiling run', value: ceilingLongestTaskMs, unit: 'ms', note: 'xterm alone' },
       { name: 'Berth end to end', value: berth, unit: 'MB/s', note: `web host → Chromium → xterm with acks; ${newlines} line feeds, last line ${lastNumber}` },
       { name: 'longest main-thread task during Berth run', value: longestTaskMs, unit: 'ms', note: 'PerformanceObserver longtask: wall time, so it includes waits for a CPU on a loaded machine' },

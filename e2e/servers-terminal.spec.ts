@@ -74,6 +74,9 @@ test('add a server, trust its host key, probe it and use terminals', async ({ pa
   await waitForPrompt(page);
   await typeInTerminal(page, 'echo berth-$((6*7))');
   await expect.poll(() => screenText(page)).toContain('berth-42');
+  // Output is carried as raw bytes: a € whose bytes arrive in separate frames still shows as one character.
+  await typeInTerminal(page, "printf '\\342\\202'; sleep 0.3; printf '\\254euro-%d\\n' $((3+4))");
+  await expect.poll(() => screenText(page)).toContain('€euro-7');
 
   const before = await sttySize(page, 'A');
   const handle = page.getByRole('separator', { name: 'Resize terminals' });

@@ -1,4 +1,4 @@
-/** Above this many unacknowledged characters the shell is paused. */
+/** Above this many unacknowledged bytes the shell is paused. */
 export const HIGH_WATERMARK = 512 * 1024;
 /**
  * Below this the shell is resumed. It sits close to the high watermark so the
@@ -14,7 +14,7 @@ export interface Pausable {
 }
 
 /**
- * Lossless backpressure between a shell and a UI: counts characters sent but
+ * Lossless backpressure between a shell and a UI: counts bytes sent but
  * not yet drawn (acked) and pauses the source instead of dropping anything.
  * Pausing an SSH channel stops window adjustments, so the remote program
  * blocks on write; Ctrl-C still reaches it because input is never paused.
@@ -37,17 +37,17 @@ export class FlowControl {
     return this.paused;
   }
 
-  sent(chars: number): void {
-    this.unacked += chars;
+  sent(bytes: number): void {
+    this.unacked += bytes;
     if (!this.paused && this.unacked > this.high) {
       this.paused = true;
       this.source.pause();
     }
   }
 
-  acked(chars: number): void {
+  acked(bytes: number): void {
     // Never below zero: a second window on the same terminal may ack the same frames.
-    this.unacked = Math.max(0, this.unacked - chars);
+    this.unacked = Math.max(0, this.unacked - bytes);
     if (this.paused && this.unacked < this.low) {
       this.paused = false;
       this.source.resume();

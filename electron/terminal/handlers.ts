@@ -14,8 +14,8 @@ export function terminalHandlers(terminals: TerminalManager): PartialHandlers<Te
       terminals.get(terminalId).resize({ cols, rows });
       return {};
     },
-    'terminals.ack': ({ terminalId, chars }) => {
-      terminals.get(terminalId).ack(chars);
+    'terminals.ack': ({ terminalId, bytes }) => {
+      terminals.get(terminalId).ack(bytes);
       return {};
     },
     'terminals.reconnect': async ({ terminalId }) => {

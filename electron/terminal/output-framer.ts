@@ -1,62 +1,70 @@
-import { StringDecoder } from 'node:string_decoder';
-
 /** Largest frame sent in one event; bigger bursts are split so the UI stays responsive. */
-export const FRAME_MAX_CHARS = 64 * 1024;
+export const FRAME_MAX_BYTES = 64 * 1024;
 /** How long output is gathered into one frame while a burst is running. */
 export const FRAME_INTERVAL_MS = 8;
 
 /**
- * Turns raw shell bytes into text frames. A streaming decoder keeps a
- * multibyte character that is split across chunks intact. The first chunk
- * after a quiet period goes out at once (typing stays instant); during a burst
- * chunks are gathered for a few milliseconds so the UI gets fewer, larger frames.
+ * Gathers raw shell bytes into frames. Bytes are never decoded here: a frame
+ * may end inside a multibyte character because xterm's write(Uint8Array)
+ * keeps an incomplete UTF-8 sequence and finishes it with the next write.
+ * The first chunk after a quiet period goes out at once (typing stays
+ * instant); during a burst chunks are gathered for a few milliseconds so the
+ * UI gets fewer, larger frames.
  */
 export class OutputFramer {
-  private decoder = new StringDecoder('utf8');
-  private pending = '';
+  private chunks: Uint8Array[] = [];
+  private size = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastFlush = 0;
 
-  constructor(private readonly emit: (text: string) => void) {}
+  /** Every frame is a fresh copy: the shell's chunk buffers may be reused, a frame must not change after it is sent. */
+  constructor(private readonly emit: (frame: Uint8Array<ArrayBuffer>) => void) {}
 
-  /** Returns the number of characters the chunk decoded to (what the UI will ack). */
-  push(chunk: Buffer): number {
-    const text = this.decoder.write(chunk);
-    if (!text) return 0;
-    this.pending += text;
-    if (this.pending.length >= FRAME_MAX_CHARS) {
-      this.flush();
+  push(chunk: Uint8Array): void {
+    if (!chunk.length) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= FRAME_MAX_BYTES) {
+      // Only whole frames leave now; the remainder waits for more of the burst.
+      this.send(false);
+      this.schedule();
     } else if (!this.timer) {
       const sinceLast = Date.now() - this.lastFlush;
       if (sinceLast >= FRAME_INTERVAL_MS) this.flush();
-      else this.timer = setTimeout(() => this.flush(), FRAME_INTERVAL_MS - sinceLast);
+      else this.schedule(FRAME_INTERVAL_MS - sinceLast);
     }
-    return text.length;
   }
 
-  /** Emits what is buffered, including an incomplete trailing character as U+FFFD (the stream ended). */
-  end(): number {
-    const rest = this.decoder.end();
-    this.pending += rest;
-    this.flush();
-    this.decoder = new StringDecoder('utf8');
-    return rest.length;
-  }
-
+  /** Emits everything buffered. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.lastFlush = Date.now();
-    while (this.pending) {
-      const frame = this.pending.slice(0, FRAME_MAX_CHARS);
-      this.pending = this.pending.slice(frame.length);
-      this.emit(frame);
-    }
+    this.send(true);
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.pending = '';
+    this.chunks = [];
+    this.size = 0;
+  }
+
+  private schedule(delayMs = FRAME_INTERVAL_MS): void {
+    if (this.size > 0) this.timer ??= setTimeout(() => this.flush(), delayMs);
+  }
+
+  private send(all: boolean): void {
+    if (!this.size) return;
+    const bytes = Buffer.concat(this.chunks, this.size);
+    let start = 0;
+    while (bytes.length - start >= FRAME_MAX_BYTES || (all && start < bytes.length)) {
+      const end = Math.min(start + FRAME_MAX_BYTES, bytes.length);
+      this.emit(bytes.subarray(start, end));
+      start = end;
+    }
+    const rest = bytes.subarray(start);
+    this.chunks = rest.length ? [rest] : [];
+    this.size = rest.length;
   }
 }

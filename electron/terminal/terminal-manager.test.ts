@@ -62,10 +62,15 @@ describe('TerminalManager with a local shell', () => {
     await harness.waitForText(terminalId, '41 132');
   });
 
-  it('keeps a UTF-8 character whose bytes arrive in separate chunks', async () => {
+  it('passes on a UTF-8 character whose bytes arrive in separate chunks intact, in order', async () => {
     const { terminalId, session } = await open();
     session.write("printf '\\342\\202'; sleep 0.3; printf '\\254 done-%d\\n' $((3*3))\r");
     await harness.waitForText(terminalId, 'done-9');
+    // The € went out split over two frames, undecoded: the first ends with its first two bytes, the next starts with the third.
+    const frames = harness.frames.get(terminalId) ?? [];
+    const cut = frames.findIndex((f) => f.length >= 2 && f[f.length - 2] === 0xe2 && f[f.length - 1] === 0x82);
+    expect(cut).toBeGreaterThanOrEqual(0);
+    expect(frames[cut + 1]?.[0]).toBe(0xac);
     expect(harness.text(terminalId)).toContain('€ done-9');
     expect(harness.text(terminalId)).not.toContain('\ufffd');
   });

@@ -11,6 +11,7 @@ type State = 'connecting' | 'open' | 'disconnected' | 'exited';
  * otherwise leak into the new one after a reconnect.
  */
 const RESET_TERMINAL_MODES = '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\r\n';
+const encoder = new TextEncoder();
 
 /** One terminal tab: a shell on a host, its output framing and its flow control. */
 export class TerminalSession {
@@ -34,7 +35,7 @@ export class TerminalSession {
     return this.label;
   }
 
-  /** Characters sent but not yet acknowledged; exposed for tests and diagnostics. */
+  /** Bytes sent but not yet acknowledged; exposed for tests and diagnostics. */
   get unacked(): number {
     return this.flow?.pending ?? 0;
   }
@@ -76,8 +77,8 @@ export class TerminalSession {
     this.channel?.resize(size);
   }
 
-  ack(chars: number): void {
-    this.flow?.acked(chars);
+  ack(bytes: number): void {
+    this.flow?.acked(bytes);
   }
 
   close(): void {
@@ -94,11 +95,13 @@ export class TerminalSession {
     this.flow = flow;
     this.framer = framer;
     channel.onData((chunk) => {
-      if (this.channel === channel) flow.sent(framer.push(chunk));
+      if (this.channel !== channel) return;
+      framer.push(chunk);
+      flow.sent(chunk.length);
     });
     channel.onClose(({ exitCode, error }) => {
       if (this.channel !== channel) return;
-      flow.sent(framer.end());
+      framer.flush();
       this.detach();
       if (error) {
         this.setState('disconnected', `${error.message} Reconnect when ${this.label} is reachable again.`);
@@ -117,7 +120,7 @@ export class TerminalSession {
 
   /** Output that did not come from the shell (mode resets) goes through the same path as shell output. */
   private send(data: string): void {
-    this.events.emit('terminal.data', { terminalId: this.id, data });
+    this.events.emit('terminal.data', { terminalId: this.id, data: encoder.encode(data) });
   }
 
   private setState(state: State, message?: string, exitCode?: number | null): void {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { WEB_API_PATH, type ServerMessage } from '../../shared/api/wire.js';
+import { decodeTerminalData, WEB_API_PATH, type ServerMessage } from '../../shared/api/wire.js';
 import { createCore } from '../core.js';
 import { MemorySecretStore } from '../secrets/secret-store.js';
 import { startWebHost, type WebHost } from './server.js';
@@ -164,6 +164,30 @@ describe('web host events', () => {
         expect(message).toEqual({ type: 'event', event: 'prompt.closed', payload: { promptId: 'p-1' } });
       }
       for (const ws of sockets) ws.close();
+    } finally {
+      await host.close();
+      await core.dispose();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sends terminal output as a binary frame carrying the exact bytes, even a cut multibyte character', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-web-events-'));
+    const core = createCore({ host: 'web', secrets: new MemorySecretStore(), dataDir: dir, version: 'test' });
+    const host = await startWebHost({ port: 0, core, rendererDir: dir });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}${WEB_API_PATH}?token=${host.token}`, { origin: `http://localhost:${host.port}` });
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const received = new Promise<{ data: Buffer; isBinary: boolean }>((resolve) => ws.once('message', (data, isBinary) => resolve({ data: data as Buffer, isBinary })));
+      const terminalId = '0b6f5e0c-3f3a-4f7e-9a57-3c1f2e8d9a10';
+      const bytes = Buffer.from('ok €\r\n', 'utf8').subarray(0, 5);
+      core.events.emit('terminal.data', { terminalId, data: bytes });
+      const { data, isBinary } = await received;
+      expect(isBinary).toBe(true);
+      const frame = decodeTerminalData(data);
+      expect(frame?.terminalId).toBe(terminalId);
+      expect(Buffer.from(frame!.data).equals(bytes)).toBe(true);
+      ws.close();
     } finally {
       await host.close();
       await core.dispose();

@@ -78,8 +78,8 @@ export const methods = {
     z.object({ terminalId: TerminalId, title: z.string() })),
   'terminals.write': method(z.object({ terminalId: TerminalId, data: z.string().max(1 << 20) }), z.object({})),
   'terminals.resize': method(z.object({ terminalId: TerminalId, cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }), z.object({})),
-  /** Flow control: the UI reports how many characters it has written to the screen. */
-  'terminals.ack': method(z.object({ terminalId: TerminalId, chars: z.number().int().min(0) }), z.object({})),
+  /** Flow control: the UI reports how many bytes of 'terminal.data' it has written to the screen. */
+  'terminals.ack': method(z.object({ terminalId: TerminalId, bytes: z.number().int().min(0) }), z.object({})),
   'terminals.reconnect': method(z.object({ terminalId: TerminalId }), z.object({})),
   'terminals.close': method(z.object({ terminalId: TerminalId }), z.object({})),
 
@@ -134,7 +134,8 @@ export type Prompt = z.infer<typeof Prompt>;
 export const TerminalState = z.enum(['connecting', 'open', 'disconnected', 'exited']);
 
 export const events = {
-  'terminal.data': z.object({ terminalId: TerminalId, data: z.string() }),
+  /** Shell output as raw UTF-8 bytes; a frame may end inside a multibyte character, the next one carries the rest. */
+  'terminal.data': z.object({ terminalId: TerminalId, data: z.instanceof(Uint8Array) }),
   'terminal.status': z.object({ terminalId: TerminalId, state: TerminalState, message: z.string().optional(), exitCode: z.number().nullable().optional() }),
   'server.status': ServerStatus,
   'prompt': Prompt,

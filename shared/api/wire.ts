@@ -20,32 +20,35 @@ export const WEB_API_PATH = '/api';
 
 /**
  * 'terminal.data' events travel as binary WebSocket messages instead of JSON:
- * terminal output is mostly control characters and line ends, which JSON
- * escaping inflates and both ends would then have to escape and unescape.
- * Layout: one tag byte, one byte giving the terminal id's UTF-8 length (at
- * most 127), the id, then the output as UTF-8. Every other message stays JSON text.
+ * terminal output is raw bytes, mostly control characters and line ends,
+ * which JSON would have to carry as escaped text. Layout: one tag byte, one
+ * byte giving the terminal id's UTF-8 length (at most 127), the id, then the
+ * output bytes exactly as the shell wrote them. Every other message stays JSON text.
  */
 export const TERMINAL_DATA_TAG = 1;
 
 export interface TerminalDataFrame {
   terminalId: string;
-  data: string;
+  data: Uint8Array;
 }
 
 const encoder = new TextEncoder();
-// ignoreBOM keeps a leading U+FEFF in the output, so both ends count the same characters.
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const decoder = new TextDecoder();
 
 export function encodeTerminalData({ terminalId, data }: TerminalDataFrame): Uint8Array {
-  const idBytes = encoder.encode(terminalId).length;
-  // Below 128 the length is one byte of UTF-8, so the header can be encoded with the text in one pass.
-  if (idBytes > 127) throw new RangeError('A terminal id longer than 127 bytes cannot be framed.');
-  return encoder.encode(String.fromCharCode(TERMINAL_DATA_TAG, idBytes) + terminalId + data);
+  const id = encoder.encode(terminalId);
+  if (id.length > 127) throw new RangeError('A terminal id longer than 127 bytes cannot be framed.');
+  const frame = new Uint8Array(2 + id.length + data.length);
+  frame[0] = TERMINAL_DATA_TAG;
+  frame[1] = id.length;
+  frame.set(id, 2);
+  frame.set(data, 2 + id.length);
+  return frame;
 }
 
-/** Undefined when the bytes are not a terminal data frame. */
+/** Undefined when the bytes are not a terminal data frame. The output is a view into `frame`, not a copy. */
 export function decodeTerminalData(frame: Uint8Array): TerminalDataFrame | undefined {
   if (frame.length < 2 || frame[0] !== TERMINAL_DATA_TAG || frame.length < 2 + frame[1]!) return undefined;
   const idEnd = 2 + frame[1]!;
-  return { terminalId: decoder.decode(frame.subarray(2, idEnd)), data: decoder.decode(frame.subarray(idEnd)) };
+  return { terminalId: decoder.decode(frame.subarray(2, idEnd)), data: frame.subarray(idEnd) };
 }

@@ -5,13 +5,16 @@ import { TerminalManager } from '../terminal-manager.js';
 
 /**
  * Drives a TerminalManager the way the UI does: collects each terminal's
- * output from events and, when auto-ack is on, acknowledges every frame on the
- * next tick as xterm's write callback would.
+ * output from events (the frames as sent, and their text decoded as a stream
+ * the way xterm decodes it) and, when auto-ack is on, acknowledges every
+ * frame on the next tick as xterm's write callback would.
  */
 export class TerminalHarness {
   readonly events = new EventBus();
   readonly manager: TerminalManager;
   readonly output = new Map<string, string>();
+  readonly frames = new Map<string, Uint8Array[]>();
+  private readonly decoders = new Map<string, TextDecoder>();
   readonly statuses: EventPayload<'terminal.status'>[] = [];
   autoAck = true;
   private readonly unsubscribe: () => void;
@@ -21,12 +24,21 @@ export class TerminalHarness {
     this.unsubscribe = this.events.subscribe((event, payload) => {
       if (event === 'terminal.data') {
         const { terminalId, data } = payload as EventPayload<'terminal.data'>;
-        this.output.set(terminalId, (this.output.get(terminalId) ?? '') + data);
+        const frames = this.frames.get(terminalId) ?? [];
+        frames.push(data);
+        this.frames.set(terminalId, frames);
+        this.output.set(terminalId, (this.output.get(terminalId) ?? '') + this.decoder(terminalId).decode(data, { stream: true }));
         if (this.autoAck) setImmediate(() => this.ackQuietly(terminalId, data.length));
       } else if (event === 'terminal.status') {
         this.statuses.push(payload as EventPayload<'terminal.status'>);
       }
     });
+  }
+
+  private decoder(terminalId: string): TextDecoder {
+    let decoder = this.decoders.get(terminalId);
+    if (!decoder) this.decoders.set(terminalId, (decoder = new TextDecoder('utf-8', { ignoreBOM: true })));
+    return decoder;
   }
 
   text(terminalId: string): string {
@@ -50,9 +62,9 @@ export class TerminalHarness {
     this.manager.closeAll();
   }
 
-  private ackQuietly(terminalId: string, chars: number) {
+  private ackQuietly(terminalId: string, bytes: number) {
     try {
-      this.manager.get(terminalId).ack(chars);
+      this.manager.get(terminalId).ack(bytes);
     } catch {
       // The terminal was closed meanwhile; nothing to acknowledge.
     }

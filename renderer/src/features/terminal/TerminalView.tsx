@@ -42,7 +42,7 @@ export function TerminalView({ tab, active }: { tab: TerminalTab; active: boolea
     term.open(container);
     mountedTerminals.set(terminalId, { term, search });
 
-    const acks = createAckBatcher((chars) => void api.call('terminals.ack', { terminalId, chars }).catch(ignore));
+    const acks = createAckBatcher((bytes) => void api.call('terminals.ack', { terminalId, bytes }).catch(ignore));
     // Acked per slice as xterm finishes it, so flow control sees progress before the whole frame is drawn.
     const detachOutput = attachOutput(terminalId, (data) =>
       writeFrame(term, data, (slice) => {

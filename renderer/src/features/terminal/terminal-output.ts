@@ -1,10 +1,10 @@
 import { api } from '../../api/api';
 
-type Sink = (data: string) => void;
+type Sink = (data: Uint8Array) => void;
 
 const sinks = new Map<string, Sink>();
 /** Output that arrived before its view was mounted (the shell may print before `terminals.open` returns). */
-const early = new Map<string, string[]>();
+const early = new Map<string, Uint8Array[]>();
 
 api.on('terminal.data', ({ terminalId, data }) => {
   const sink = sinks.get(terminalId);

@@ -1,26 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { writeSlices } from './write-slices';
 
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
 describe('writeSlices', () => {
   it('passes short output through as one slice', () => {
-    expect(writeSlices('hello', 8)).toEqual(['hello']);
+    const data = utf8('hello');
+    expect(writeSlices(data, 8)).toEqual([data]);
   });
 
-  it('splits long output into slices no longer than the limit, losing nothing', () => {
-    const text = 'abcdefghijklmnopqrstuvwxyz';
-    const slices = writeSlices(text, 8);
-    expect(slices.every((s) => s.length <= 8)).toBe(true);
-    expect(slices.join('')).toBe(text);
-    expect(slices).toHaveLength(4);
+  it('splits long output into views no longer than the limit, in order, losing nothing', () => {
+    const data = utf8('abcdefghijklmnopqrstuvwxyz');
+    const slices = writeSlices(data, 8);
+    expect(slices.map((s) => s.length)).toEqual([8, 8, 8, 2]);
+    expect(slices.map((s) => new TextDecoder().decode(s)).join('')).toBe('abcdefghijklmnopqrstuvwxyz');
+    expect(slices.every((s) => s.buffer === data.buffer)).toBe(true);
   });
 
-  it('keeps a surrogate pair in one slice', () => {
-    const text = 'abc😀def😀';
-    const slices = writeSlices(text, 4);
-    expect(slices.join('')).toBe(text);
-    for (const s of slices) {
-      expect(s.charCodeAt(s.length - 1) >= 0xd800 && s.charCodeAt(s.length - 1) <= 0xdbff).toBe(false);
-    }
-    expect(slices[0]).toBe('abc');
+  it('may cut a multibyte character; a streaming UTF-8 decoder still reads it whole', () => {
+    const data = utf8('ab€😀c');
+    const slices = writeSlices(data, 3);
+    expect(Array.from(slices[0]!)).toEqual([0x61, 0x62, 0xe2]);
+    const decoder = new TextDecoder();
+    const text = slices.map((s) => decoder.decode(s, { stream: true })).join('') + decoder.decode();
+    expect(text).toBe('ab€😀c');
   });
 });
