@@ -34,6 +34,8 @@ export class LocalHost implements Host {
       });
       child.once('close', (code, signal) => resolve(signal ? { exitCode: code, signal } : { exitCode: code }));
     });
+    // Awaited later by the caller; a failure meanwhile must not count as unhandled.
+    done.catch(() => undefined);
     // A program that exits without reading stdin makes writes fail with EPIPE; its exit status is what matters.
     child.stdin.on('error', () => undefined);
     return {

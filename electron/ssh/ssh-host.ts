@@ -77,6 +77,9 @@ function wrapExec(channel: ClientChannel, connection: SshConnection, signal?: Ab
       else resolve(result);
     });
   });
+  // Callers may be busy reading output when the connection drops; they still see
+  // the rejection when they await `done`, but it must not count as unhandled meanwhile.
+  done.catch(() => undefined);
   return {
     stdout: channel,
     stderr: channel.stderr,
