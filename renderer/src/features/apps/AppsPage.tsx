@@ -75,7 +75,7 @@ export default function AppsPage() {
 
   return (
     <section className="apps-page">
-      <AppList apps={apps} selected={storedName} error={listError} onSelect={(n) => void select(n)} onCreate={(n) => openUnsaved(newApp(n))} onImport={() => setImporting(true)} />
+      <AppList apps={apps} selected={storedName} unsaved={storedName === null ? draftName : null} error={listError} onSelect={(n) => void select(n)} onCreate={(n) => openUnsaved(newApp(n))} onImport={() => setImporting(true)} />
       {draftName === null ? (
         <div className="apps-empty-state apps-main">Choose an app, create one, or import a docker-compose file.</div>
       ) : (

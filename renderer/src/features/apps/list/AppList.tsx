@@ -5,9 +5,11 @@ import { ResourceName } from '../../../../../shared/model/app';
 type Summary = MethodOutput<'apps.list'>[number];
 
 /** Saved apps, plus creating one from scratch or from a compose file. */
-export function AppList({ apps, selected, error, onSelect, onCreate, onImport }: {
+export function AppList({ apps, selected, unsaved, error, onSelect, onCreate, onImport }: {
   apps: Summary[];
   selected: string | null;
+  /** Name of an app being edited that was never saved; it shows in the list so it is not mistaken for lost. */
+  unsaved: string | null;
   error: string | null;
   onSelect: (name: string) => void;
   onCreate: (name: string) => void;
@@ -29,7 +31,15 @@ export function AppList({ apps, selected, error, onSelect, onCreate, onImport }:
             </button>
           </li>
         ))}
-        {apps.length === 0 && !error && <li className="apps-hint">No apps yet.</li>}
+        {unsaved !== null && (
+          <li>
+            <button type="button" aria-current>
+              <span>{unsaved || 'unnamed'}</span>
+              <span className="apps-muted">not saved yet</span>
+            </button>
+          </li>
+        )}
+        {apps.length === 0 && unsaved === null && !error && <li className="apps-hint">No apps yet.</li>}
       </ul>
       <form className="apps-new" onSubmit={(e) => { e.preventDefault(); if (check?.success && !taken) { onCreate(name); setName(''); } }}>
         <input aria-label="New app name" placeholder="new-app-name" value={name} spellCheck={false} onChange={(e) => setName(e.target.value.toLowerCase())} />
