@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import ssh2, { type AnyAuthMethod, type AuthHandlerMiddleware, type AuthenticationType, type KeyboardInteractiveCallback, type Prompt } from 'ssh2';
 import { ApiError } from '../../shared/api/errors.js';
 import type { ServerAuth } from '../../shared/model/server.js';
 import { resolveAgentSocket } from './agent-socket.js';
+import { expandHome } from '../storage/paths.js';
 
 // ssh2 is CommonJS; Node's ESM loader exposes it only as a default export.
 const { utils } = ssh2;
@@ -22,10 +21,6 @@ export interface AuthTrace {
 }
 
 const MAX_PASSPHRASE_ATTEMPTS = 3;
-
-export function expandHome(file: string): string {
-  return file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file;
-}
 
 async function readKey(keyPath: string): Promise<Buffer> {
   try {

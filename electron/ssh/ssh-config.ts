@@ -1,9 +1,10 @@
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import SSHConfig from 'ssh-config';
+import { glob, isDynamicPattern } from 'tinyglobby';
 import type { SshConfigCandidate } from '../../shared/model/server.js';
 import { readFileIfExists } from '../storage/atomic-file.js';
+import { expandHome } from '../storage/paths.js';
 
 /**
  * Reads ~/.ssh/config for import. Include is resolved here (ssh-config does
@@ -11,42 +12,11 @@ import { readFileIfExists } from '../storage/atomic-file.js';
  */
 
 const MAX_INCLUDE_DEPTH = 16;
-const WILDCARD = /[*?[]/;
-
-function expandTilde(file: string): string {
-  return file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file;
-}
-
-function segmentRegExp(segment: string): RegExp {
-  let body = '';
-  for (const ch of segment) {
-    if (ch === '*') body += '[^/]*';
-    else if (ch === '?') body += '[^/]';
-    else if (ch === '[' || ch === ']') body += ch;
-    else body += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${body}$`);
-}
-
-/** Expands * ? [..] in an absolute path, in sorted order like glob(3). */
+/** Expands * ? [..] like OpenSSH's glob(3): no braces or extglobs, no dot files, sorted. */
 async function expandGlob(pattern: string): Promise<string[]> {
-  if (!WILDCARD.test(pattern)) return [pattern];
-  const parts = pattern.split('/').filter(Boolean);
-  let current = ['/'];
-  for (const part of parts) {
-    const next: string[] = [];
-    for (const dir of current) {
-      if (!WILDCARD.test(part)) {
-        next.push(path.join(dir, part));
-        continue;
-      }
-      const re = segmentRegExp(part);
-      const names = await fs.readdir(dir).catch(() => [] as string[]);
-      for (const name of names.sort()) if (!name.startsWith('.') && re.test(name)) next.push(path.join(dir, name));
-    }
-    current = next;
-  }
-  return current;
+  if (!isDynamicPattern(pattern)) return [pattern];
+  const found = await glob(pattern, { absolute: true, onlyFiles: true, dot: false, braceExpansion: false, extglob: false, expandDirectories: false });
+  return found.sort();
 }
 
 function includeArguments(line: string): string[] | undefined {
@@ -66,7 +36,7 @@ async function inlineIncludes(file: string, sshDir: string, depth: number): Prom
       continue;
     }
     for (const target of targets) {
-      const expanded = expandTilde(target);
+      const expanded = expandHome(target);
       const absolute = path.isAbsolute(expanded) ? expanded : path.join(sshDir, expanded);
       for (const included of await expandGlob(absolute)) out.push(await inlineIncludes(included, sshDir, depth + 1));
     }
@@ -111,7 +81,7 @@ export function resolveAlias(config: SSHConfig, alias: string): SshConfigCandida
     host: first(computed.hostname) ?? alias,
     port: Number(first(computed.port) ?? 22) || 22,
     user: first(computed.user) ?? os.userInfo().username,
-    identityFile: identityFile ? expandTilde(identityFile) : undefined,
+    identityFile: identityFile ? expandHome(identityFile) : undefined,
     proxyJump: splitProxyJump(first(computed.proxyjump)),
   };
 }

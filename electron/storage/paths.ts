@@ -18,3 +18,8 @@ export function resolveDataDir(electronUserData?: string, env: NodeJS.ProcessEnv
       return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'berth');
   }
 }
+
+/** `~` and `~/…` as a shell would expand them; other paths are returned as given. */
+export function expandHome(file: string): string {
+  return file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file;
+}
