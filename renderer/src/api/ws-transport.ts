@@ -23,7 +23,6 @@ export function createWebSocketTransport(token: string, base: Location = window.
         opened = undefined;
         for (const p of pending.values()) p.reject(new ApiError('CONNECTION_LOST', 'The Berth web host closed the connection. Reload the page.'));
         pending.clear();
-        for (const l of listeners.get('__closed') ?? []) l(undefined);
       };
       ws.onmessage = (ev: MessageEvent<string | ArrayBuffer>) => {
         if (ev.data instanceof ArrayBuffer) {

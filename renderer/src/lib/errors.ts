@@ -11,6 +11,11 @@ export function toShownError(err: unknown): ShownError {
   return { code: error.code, message: error.message };
 }
 
+/** Just the message of a failed call or a thrown error, for inline notes. */
+export function errorMessage(err: unknown): string {
+  return ApiError.from(err).message;
+}
+
 /** Host key problems that must never be waved through from the UI. */
 export function isHostKeyAlarm(code: ErrorCode): boolean {
   return code === 'HOST_KEY_CHANGED' || code === 'HOST_KEY_REVOKED';

@@ -11,8 +11,8 @@ import { DestinationPicker } from './destinations/DestinationPicker';
 import { Preview } from './preview/Preview';
 import { useRenderLoop } from './preview/useRenderLoop';
 import './apps.css';
+import { errorMessage } from '../../lib/errors';
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** The Apps page: the app list, and for the open app its form beside the rendered preview. */
 export default function AppsPage() {
@@ -36,7 +36,7 @@ export default function AppsPage() {
         setApps(list);
         setListError(null);
       },
-      (err: unknown) => setListError(`Cannot list apps: ${message(err)}`),
+      (err: unknown) => setListError(`Cannot list apps: ${errorMessage(err)}`),
     );
   }, []);
   useEffect(refresh, [refresh]);
@@ -48,7 +48,7 @@ export default function AppsPage() {
     try {
       open(await api.call('apps.get', { name }), true);
     } catch (err) {
-      setListError(`Cannot open ${name}: ${message(err)}`);
+      setListError(`Cannot open ${name}: ${errorMessage(err)}`);
     }
   };
 
@@ -67,7 +67,7 @@ export default function AppsPage() {
       markSaved(app);
       refresh();
     } catch (err) {
-      setSaveError(message(err));
+      setSaveError(errorMessage(err));
     } finally {
       setSaving(false);
     }

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { api } from '../../../api/api';
 import { Destination } from '../../../../../shared/model/app';
 import type { MethodOutput } from '../../../../../shared/api/contract';
+import { errorMessage } from '../../../lib/errors';
 
 type Kind = 'docker' | 'kubernetes';
 
@@ -37,7 +38,7 @@ export function DestinationForm({ onSaved, onCancel }: { onSaved: (d: Destinatio
     try {
       onSaved(await api.call('destinations.save', { destination: parsed.data }));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     }
   };
 

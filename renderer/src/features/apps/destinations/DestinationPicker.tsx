@@ -3,6 +3,7 @@ import { api } from '../../../api/api';
 import type { Destination } from '../../../../../shared/model/app';
 import { useEditorStore } from '../model/editor-store';
 import { DestinationForm } from './DestinationForm';
+import { errorMessage } from '../../../lib/errors';
 
 /** Used until the user saves a destination of their own, so a new app previews at once. */
 export const THIS_COMPUTER: Destination = { type: 'docker', name: 'this-computer', server: 'local', network: 'berth', proxy: 'caddy', selinuxRelabel: false };
@@ -25,7 +26,7 @@ export function DestinationPicker() {
         if (!current || !saved.some((d) => d.name === current.name)) setDestination(saved[0] ?? THIS_COMPUTER);
       },
       (err: unknown) => {
-        setError(err instanceof Error ? err.message : String(err));
+        setError(errorMessage(err));
         if (!useEditorStore.getState().destination) setDestination(THIS_COMPUTER);
       },
     );

@@ -4,6 +4,7 @@ import { useEditorStore } from '../model/editor-store';
 import { fieldKey, getIn, renameKey, setIn, type Path } from '../model/draft';
 import { appSecretKey } from '../../../../../shared/model/secret-keys';
 import { FieldError } from './fields';
+import { errorMessage } from '../../../lib/errors';
 
 type Entry = string | { value: string; scope?: string } | { secret: string; scope?: string };
 
@@ -90,7 +91,7 @@ function SecretInput({ name, storeKey }: { name: string; storeKey: string }) {
       await api.call('secrets.set', { key: storeKey, value });
       setStatus('stored');
     } catch (err) {
-      setStatus({ error: err instanceof Error ? err.message : String(err) });
+      setStatus({ error: errorMessage(err) });
     }
   };
 

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { api } from '../../../api/api';
 import type { App } from '../../../../../shared/model/app';
 import type { Diagnostic } from '../../../../../shared/model/diagnostic';
+import { errorMessage } from '../../../lib/errors';
 
 /** Paste or pick a docker-compose file; the import's findings are shown with their codes before opening the app. */
 export function ImportDialog({ onOpen, onCancel }: { onOpen: (app: App) => void; onCancel: () => void }) {
@@ -25,7 +26,7 @@ export function ImportDialog({ onOpen, onCancel }: { onOpen: (app: App) => void;
     try {
       setResult(await api.call('apps.importCompose', { content, ...(name ? { name } : {}), ...(envFile ? { envFile } : {}) }));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../../../api/api';
 import type { RenderedFile } from '../../../../../shared/api/contract';
 import type * as Setup from '../monaco/monaco-setup';
+import { errorMessage } from '../../../lib/errors';
 
 type Deployed = { files: RenderedFile[]; deployedAt: string } | null;
 
@@ -19,7 +20,7 @@ export function DiffView({ setup, appName, destinationName, file }: { setup: typ
         setDeployed(d);
         setError(null);
       },
-      (err: unknown) => current && setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => current && setError(errorMessage(err)),
     );
     return () => {
       current = false;

@@ -10,6 +10,7 @@ import { CodeEditor } from './CodeEditor';
 import { DiffView } from './DiffView';
 import { OverridesList } from './OverridesList';
 import { ProblemsList } from './ProblemsList';
+import { errorMessage } from '../../../lib/errors';
 
 export const EDIT_DEBOUNCE_MS = 400;
 const BERTH_FILE = 'berth.yaml';
@@ -43,7 +44,7 @@ export function Preview() {
         if (schemas) mod.setSchemas(schemas);
         setSetup(mod);
       },
-      (err: unknown) => current && setLoadError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => current && setLoadError(errorMessage(err)),
     );
     return () => {
       current = false;
@@ -93,7 +94,7 @@ export function Preview() {
       setOverrides(result.app.overrides);
       release(path);
     } catch (err) {
-      setEditProblems(path, [{ severity: 'error', code: 'EDIT_FAILED', message: err instanceof Error ? err.message : String(err) }]);
+      setEditProblems(path, [{ severity: 'error', code: 'EDIT_FAILED', message: errorMessage(err) }]);
     }
   }, [release, setEditProblems, setOverrides]);
 

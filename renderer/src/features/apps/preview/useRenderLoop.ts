@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { api } from '../../../api/api';
 import { useEditorStore } from '../model/editor-store';
+import { errorMessage } from '../../../lib/errors';
 
 export const RENDER_DEBOUNCE_MS = 150;
 
@@ -21,7 +22,7 @@ export function useRenderLoop(): void {
     const timer = setTimeout(() => {
       api.call('apps.render', { app, destination, revealSecrets }).then(
         (result) => current && setRender(result, null),
-        (err: unknown) => current && setRender(null, err instanceof Error ? err.message : String(err)),
+        (err: unknown) => current && setRender(null, errorMessage(err)),
       );
     }, RENDER_DEBOUNCE_MS);
     return () => {
