@@ -360,14 +360,22 @@ function importRestart(raw: Record<string, unknown>, service: ServiceInput, ctx:
   if (retries !== undefined) sink.warn('IMPORT_RESTART_MAX_RETRIES', `restart "${text}" in "${name}": the retry limit (${retries}) is not carried over; on-failure retries without a limit.`, o, `services.${name}.restart`);
 }
 
+/** A service's `secrets:`/`configs:` entry, short (`name`) or long (`{source, target}`) syntax. */
+function fileReference(entry: unknown): { source: string; target?: string } | undefined {
+  if (typeof entry === 'string') return { source: entry };
+  if (!isRecord(entry) || typeof entry.source !== 'string') return undefined;
+  return typeof entry.target === 'string' ? { source: entry.source, target: entry.target } : { source: entry.source };
+}
+
 function importSecretMounts(raw: unknown, service: ServiceInput & { env: Record<string, EnvInput> }, ctx: ServiceContext): void {
   const { sink, origin, name } = ctx;
   if (!Array.isArray(raw)) return;
   raw.forEach((entry, i) => {
     const o = at(origin, 'secrets', i);
-    const source = typeof entry === 'string' ? entry : isRecord(entry) && typeof entry.source === 'string' ? entry.source : undefined;
-    if (!source) return;
-    const target = isRecord(entry) && typeof entry.target === 'string' ? entry.target : source;
+    const ref = fileReference(entry);
+    if (!ref) return;
+    const { source } = ref;
+    const target = ref.target ?? source;
     const mountPath = target.startsWith('/') ? target : `/run/secrets/${target}`;
     const def = isRecord(ctx.topSecrets[source]) ? ctx.topSecrets[source] : undefined;
     if (!def) {
@@ -404,9 +412,10 @@ function importConfigs(raw: unknown, service: ServiceInput & { files: NonNullabl
   if (!Array.isArray(raw)) return;
   raw.forEach((entry, i) => {
     const o = at(origin, 'configs', i);
-    const source = typeof entry === 'string' ? entry : isRecord(entry) && typeof entry.source === 'string' ? entry.source : undefined;
-    if (!source) return;
-    const target = isRecord(entry) && typeof entry.target === 'string' ? entry.target : `/${source}`;
+    const ref = fileReference(entry);
+    if (!ref) return;
+    const { source } = ref;
+    const target = ref.target ?? `/${source}`;
     const def = isRecord(ctx.topConfigs[source]) ? ctx.topConfigs[source] : undefined;
     let content: string | undefined;
     if (def && typeof def.content === 'string') content = def.content;
