@@ -8,7 +8,8 @@ type Screen = NodeJS.WritableStream & { columns?: number; rows?: number };
 export async function run(ctx: CliContext): Promise<number> {
   const acceptNew = ctx.argv.includes('--accept-new');
   const names = ctx.argv.filter((a) => a !== '--accept-new');
-  if (names.length !== 1) throw new UsageError('usage: ssh <server> [--accept-new]');
+  // Any other option (--help included) is not a server name.
+  if (names.length !== 1 || names[0]!.startsWith('-')) throw new UsageError('usage: ssh <server> [--accept-new]');
   const stdin = ctx.stdin as Tty;
   const stdout = ctx.stdout as Screen;
   const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
