@@ -12,10 +12,25 @@ export function localShell(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
   return env.SHELL || '/bin/sh';
 }
 
+/** What a terminal on this computer starts. */
+export interface LocalShellCommand {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+function userShell(): LocalShellCommand {
+  return { file: localShell(), args: [], env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string>, cwd: os.homedir() };
+}
+
 /** "This computer": programs run directly with their argv, never through a shell. */
 export class LocalHost implements Host {
   readonly id = LOCAL_SERVER_ID;
   readonly label = 'this computer';
+
+  /** `shell` replaces the user's login shell, e.g. with an rc-less bash for predictable tests. */
+  constructor(private readonly shell: () => LocalShellCommand = userShell) {}
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     return collectExec(this.spawn(argv, { signal: options.signal }), this.label, options);
@@ -49,15 +64,18 @@ export class LocalHost implements Host {
   }
 
   async openShell(size: TerminalSize): Promise<ShellChannel> {
-    const term = pty.spawn(localShell(), [], {
+    const { file, args, env, cwd } = this.shell();
+    const term = pty.spawn(file, args, {
       name: 'xterm-256color',
       cols: size.cols,
       rows: size.rows,
-      cwd: os.homedir(),
-      env: { ...process.env, TERM: 'xterm-256color' } as Record<string, string>,
+      cwd,
+      env,
+      // Raw bytes: the terminal decodes UTF-8 itself, across chunk boundaries.
+      encoding: null,
     });
     return {
-      onData: (listener) => term.onData((data) => listener(Buffer.from(data, 'utf8'))),
+      onData: (listener) => term.onData((data: string | Buffer) => listener(Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'))),
       onClose: (listener) => term.onExit(({ exitCode }) => listener({ exitCode })),
       write: (data) => term.write(typeof data === 'string' ? data : Buffer.from(data).toString('utf8')),
       resize: (next) => term.resize(next.cols, next.rows),

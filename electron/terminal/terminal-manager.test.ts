@@ -18,7 +18,7 @@ describe('TerminalManager with a local shell', () => {
 
   it('runs a command and streams its output as events', async () => {
     const { terminalId, title, session } = await open();
-    expect(title).toBe('test shell');
+    expect(title).toBe('this computer');
     session.write('echo berth-$((6*7))\r');
     await harness.waitForText(terminalId, 'berth-42');
     expect(harness.statuses).toContainEqual({ terminalId, state: 'open' });
