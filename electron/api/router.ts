@@ -1,6 +1,6 @@
 import { isMethodName, methods } from '../../shared/api/contract.js';
 import type { MethodName, MethodOutput, MethodParsedInput } from '../../shared/api/contract.js';
-import { ApiError } from '../../shared/api/errors.js';
+import { ApiError, describeIssues } from '../../shared/api/errors.js';
 
 export type Handler<M extends MethodName> = (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
 export type Handlers = { [M in MethodName]: Handler<M> };
@@ -17,7 +17,7 @@ export function createRouter(handlers: Handlers): Router {
       if (!isMethodName(method)) throw new ApiError('INVALID_INPUT', `Unknown API method ${JSON.stringify(method)}.`);
       const parsed = methods[method].input.safeParse(input ?? {});
       if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+        const issues = describeIssues(parsed.error, '(input)');
         throw new ApiError('INVALID_INPUT', `Invalid input for ${method}: ${issues}`);
       }
       const handler = handlers[method] as (input: unknown) => unknown;

@@ -2,14 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { dump, load } from 'js-yaml';
 import { App } from '../../shared/model/app.js';
-import { ApiError } from '../../shared/api/errors.js';
+import { ApiError, describeIssues } from '../../shared/api/errors.js';
+import type { AppSummary } from '../../shared/api/contract.js';
 import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
-
-export interface AppSummary {
-  name: string;
-  services: number;
-  updatedAt: string;
-}
 
 const SUFFIX = '.berth.yaml';
 
@@ -73,7 +68,7 @@ export function parseAppText(text: string, file: string): App {
   }
   const parsed = App.safeParse(raw);
   if (!parsed.success) {
-    throw new ApiError('INVALID_INPUT', `${file} is not a valid app definition: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new ApiError('INVALID_INPUT', `${file} is not a valid app definition: ${describeIssues(parsed.error)}`);
   }
   return parsed.data;
 }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
-import { ApiError } from '../../shared/api/errors.js';
+import { ApiError, describeIssues } from '../../shared/api/errors.js';
 import { LOCAL_SERVER_ID, ServerInput, SshServer, type LocalServer, type Server, type ServerStatus, type SshConfigCandidate } from '../../shared/model/server.js';
 import type { EventBus } from '../api/event-bus.js';
 import type { Host } from '../hosts/host.js';
@@ -219,7 +219,7 @@ export class ServerService {
 
 function parseInput(input: z.input<typeof ServerInput>): z.output<typeof ServerInput> {
   const parsed = ServerInput.safeParse(input);
-  if (!parsed.success) throw new ApiError('INVALID_INPUT', parsed.error.issues.map((i) => `${i.path.join('.') || 'server'}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeIssues(parsed.error, 'server'));
   return parsed.data;
 }
 

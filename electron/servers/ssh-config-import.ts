@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type SSHConfig from 'ssh-config';
-import { ApiError } from '../../shared/api/errors.js';
+import { ApiError, describeIssues } from '../../shared/api/errors.js';
 import { SshServer, type ServerAuth, type SshConfigCandidate } from '../../shared/model/server.js';
 import { hostAliases, parseJumpSpec, resolveAlias } from '../ssh/ssh-config.js';
 import { slugify, uniqueId } from './server-ids.js';
@@ -65,7 +65,7 @@ export function planImport(config: SSHConfig, aliases: readonly string[], existi
     const id = uniqueId(slugify(candidate.alias), taken);
     const parsed = SshServer.safeParse({ kind: 'ssh', id, name: candidate.alias, host: candidate.host, port: candidate.port, user: candidate.user, auth: defaultAuth(candidate, sshDir, env), proxyJump });
     if (!parsed.success) {
-      throw new ApiError('INVALID_INPUT', `Cannot import ${candidate.alias}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
+      throw new ApiError('INVALID_INPUT', `Cannot import ${candidate.alias}: ${describeIssues(parsed.error)}.`);
     }
     taken.add(id);
     added.push(parsed.data);

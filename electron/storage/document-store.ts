@@ -2,6 +2,7 @@ import path from 'node:path';
 import { dump, load } from 'js-yaml';
 import type { z } from 'zod';
 import { readFileIfExists, writeFileAtomic } from './atomic-file.js';
+import { describeIssues } from '../../shared/api/errors.js';
 
 /**
  * One versioned document on disk (JSON or YAML by extension). Reads validate
@@ -35,7 +36,7 @@ export class DocumentStore<S extends z.ZodType> {
     const data = version < this.options.version && this.options.migrate ? this.options.migrate(envelope.data, version) : envelope.data;
     const parsed = this.schema.safeParse(data);
     if (!parsed.success) {
-      throw new Error(`${this.file} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Fix or remove the file.`);
+      throw new Error(`${this.file} is not valid: ${describeIssues(parsed.error)}. Fix or remove the file.`);
     }
     return parsed.data;
   }

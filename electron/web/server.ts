@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { createCore, type BerthCore } from '../core.js';
 import { MemorySecretStore } from '../secrets/secret-store.js';
 import { resolveDataDir } from '../storage/paths.js';
-import { ApiError } from '../../shared/api/errors.js';
+import { ApiError, describeIssues } from '../../shared/api/errors.js';
 import type { EventPayload } from '../../shared/api/contract.js';
 import { ClientMessage, encodeTerminalData, WEB_API_PATH, type ServerMessage } from '../../shared/api/wire.js';
 import { allowedOrigins, newToken, readCookie, securityHeaders, SESSION_COOKIE, tokenMatches } from './security.js';
@@ -146,7 +146,7 @@ function parseMessage(text: string | undefined): Parsed {
   return {
     ok: false,
     ...(Number.isInteger(id) ? { id: id as number } : {}),
-    error: new ApiError('INVALID_INPUT', `Malformed API message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ')}`),
+    error: new ApiError('INVALID_INPUT', `Malformed API message: ${describeIssues(parsed.error, '(message)')}`),
   };
 }
 

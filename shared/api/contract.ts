@@ -42,6 +42,7 @@ export const RenderResult = z.object({
 export type RenderResult = z.infer<typeof RenderResult>;
 
 export const AppSummary = z.object({ name: z.string(), services: z.number().int(), updatedAt: z.string() });
+export type AppSummary = z.infer<typeof AppSummary>;
 
 export const KubeContext = z.object({ name: z.string(), cluster: z.string(), user: z.string(), namespace: z.string().optional(), current: z.boolean() });
 

@@ -50,3 +50,8 @@ export class ApiError extends Error {
     return new ApiError('INTERNAL', message);
   }
 }
+
+/** One line naming each invalid field and what is wrong with it; `root` names the value itself. */
+export function describeIssues(error: z.ZodError, root = '(root)'): string {
+  return error.issues.map((i) => `${i.path.join('.') || root}: ${i.message}`).join('; ');
+}

@@ -3,6 +3,7 @@ import { api } from '../../../api/api';
 import { Destination } from '../../../../../shared/model/app';
 import type { MethodOutput } from '../../../../../shared/api/contract';
 import { errorMessage } from '../../../lib/errors';
+import { describeIssues } from '../../../../../shared/api/errors';
 
 type Kind = 'docker' | 'kubernetes';
 
@@ -34,7 +35,7 @@ export function DestinationForm({ onSaved, onCancel }: { onSaved: (d: Destinatio
       ? { type: 'docker', name: opt('name'), server: opt('server'), proxy: values.proxy, network: opt('network'), selinuxRelabel: values.selinuxRelabel }
       : { type: 'kubernetes', name: opt('name'), context: opt('context'), namespace: opt('namespace'), ingressClass: opt('ingressClass'), storageClass: opt('storageClass'), tlsIssuer: opt('tlsIssuer'), imagePullSecret: opt('imagePullSecret') };
     const parsed = Destination.safeParse(candidate);
-    if (!parsed.success) return setError(parsed.error.issues.map((i) => `${i.path.join('.') || 'destination'}: ${i.message}`).join('; '));
+    if (!parsed.success) return setError(describeIssues(parsed.error, 'destination'));
     try {
       onSaved(await api.call('destinations.save', { destination: parsed.data }));
     } catch (err) {
