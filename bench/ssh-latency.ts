@@ -22,15 +22,30 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+async function timeOnce(run: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
 async function timeEach(run: () => Promise<unknown>): Promise<number[]> {
   await run();
   const times: number[] = [];
-  for (let i = 0; i < COMMANDS; i++) {
-    const start = process.hrtime.bigint();
-    await run();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
+  for (let i = 0; i < COMMANDS; i++) times.push(await timeOnce(run));
   return times;
+}
+
+/** Times two ways of running a command turn about, so drifts in this machine's speed hit both alike. */
+async function timeAlternately(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
+  await a();
+  await b();
+  const timesA: number[] = [];
+  const timesB: number[] = [];
+  for (let i = 0; i < COMMANDS; i++) {
+    timesA.push(await timeOnce(a));
+    timesB.push(await timeOnce(b));
+  }
+  return [timesA, timesB];
 }
 
 async function waitForMaster(check: () => Promise<unknown>): Promise<void> {
@@ -59,22 +74,28 @@ export async function benchSshLatency(): Promise<BenchRow[]> {
   try {
     const server = await service.add({ name: 'bench', host: sshd.host, port: sshd.port, user: sshd.user, auth: { method: 'key', keyPath: sshd.clientKeyPath }, proxyJump: [] });
     const host = await service.host(server.id);
-    const berth = median(await timeEach(() => host.exec(['true'])));
     // The master runs apart with its output detached: a master that inherits
     // our pipes would keep every execFile waiting for them to close.
     const master = spawn('ssh', [...sshArgs, ...controlPath, '-M', '-N', target], { stdio: 'ignore' });
+    let berth: number;
     let mux: number;
     try {
       await waitForMaster(() => execFileAsync('ssh', [...sshArgs, ...controlPath, '-O', 'check', target]));
-      mux = median(await timeEach(() => execFileAsync('ssh', [...sshArgs, ...controlPath, '-o', 'ControlMaster=no', target, 'true'])));
+      const [berthTimes, muxTimes] = await timeAlternately(
+        () => host.exec(['true']),
+        () => execFileAsync('ssh', [...sshArgs, ...controlPath, '-o', 'ControlMaster=no', target, 'true']),
+      );
+      berth = median(berthTimes);
+      mux = median(muxTimes);
     } finally {
       master.kill();
     }
     const plain = median(await timeEach(() => execFileAsync('ssh', [...sshArgs, target, 'true'])));
     const note = `${COMMANDS} sequential \`true\`, median`;
+    const alternating = `${note}; Berth and ControlMaster commands alternate`;
     return [
-      { name: 'berth pooled session', value: berth, unit: 'ms/command', note },
-      { name: 'ssh ControlMaster', value: mux, unit: 'ms/command', note: `${note}; includes spawning ssh` },
+      { name: 'berth pooled session', value: berth, unit: 'ms/command', note: alternating },
+      { name: 'ssh ControlMaster', value: mux, unit: 'ms/command', note: `${alternating}; includes spawning ssh` },
       { name: 'ssh without multiplexing', value: plain, unit: 'ms/command', note: `${note}; new connection each time` },
       { name: 'berth / ssh ControlMaster', value: berth / mux, unit: 'ratio', note: 'below 1 means Berth is faster' },
       { name: 'berth / ssh without multiplexing', value: berth / plain, unit: 'ratio' },

@@ -1,6 +1,7 @@
 import { useTerminals } from '../features/terminal/terminals-store';
 import { mountedTerminals } from '../features/terminal/terminal-registry';
 import { writeFrame } from '../features/terminal/write-slices';
+import { createMarkerWatch } from './marker-watch';
 
 /**
  * Measurement hook for bench/terminal-throughput.ts, present only when the
@@ -14,6 +15,8 @@ export interface BenchHook {
   /** Longest main-thread task seen since reset(), in ms. */
   longestTaskMs: number;
   reset(): void;
+  /** Sends text to the active terminal's shell as if typed (xterm's own input path). */
+  type(text: string): void;
   /** The last non-empty lines of the active terminal's buffer. */
   lastLines(count: number): string[];
   /**
@@ -23,6 +26,14 @@ export interface BenchHook {
    * count in longestTaskMs.
    */
   writeLocal(frames: Uint8Array[], maxInFlightBytes: number): Promise<number>;
+  /**
+   * Starts watching drawn output for `marker` (ASCII); `outputSeen()` resolves
+   * once it appears. One promise instead of polling from the test driver:
+   * every poll is a DevTools round trip and a main-thread task, which the
+   * ceiling run does not pay.
+   */
+  expectOutput(marker: string): void;
+  outputSeen(): Promise<void>;
 }
 
 declare global {
@@ -34,6 +45,10 @@ declare global {
 let hook: BenchHook | undefined;
 const LINE_FEED = 0x0a;
 
+/** Resolves `outputSeen()` once drawn output contains the expected marker. */
+let watch: { feed: (data: Uint8Array) => boolean; resolve: () => void } | undefined;
+let seen: Promise<void> | undefined;
+
 /** Called by terminal views for each slice xterm has drawn. */
 export function benchDrawn(data: Uint8Array): void {
   if (!hook) return;
@@ -42,6 +57,10 @@ export function benchDrawn(data: Uint8Array): void {
   let newlines = 0;
   for (let i = 0; i < data.length; i++) if (data[i] === LINE_FEED) newlines++;
   hook.newlines += newlines;
+  if (watch?.feed(data)) {
+    watch.resolve();
+    watch = undefined;
+  }
 }
 
 const activeTerminal = () => {
@@ -62,6 +81,9 @@ export function installBenchHook(): void {
       created.newlines = 0;
       created.longestTaskMs = 0;
     },
+    type(text) {
+      activeTerminal().input(text);
+    },
     lastLines(count) {
       const buffer = activeTerminal().buffer.active;
       const lines: string[] = [];
@@ -80,6 +102,8 @@ export function installBenchHook(): void {
         if (inFlight >= maxInFlightBytes) await new Promise<void>((r) => (wake = r));
         inFlight += frame.length;
         writeFrame(term, frame, (slice) => {
+          // The same bookkeeping a terminal view does for each drawn slice, so both runs pay for it.
+          benchDrawn(slice);
           inFlight -= slice.length;
           wake?.();
           wake = undefined;
@@ -87,6 +111,15 @@ export function installBenchHook(): void {
       }
       await new Promise<void>((r) => term.write('', r));
       return performance.now() - start;
+    },
+    expectOutput(marker) {
+      seen = new Promise<void>((resolve) => {
+        watch = { feed: createMarkerWatch(marker), resolve };
+      });
+    },
+    outputSeen() {
+      if (!seen) throw new Error('expectOutput() was not called');
+      return seen;
     },
   };
   new PerformanceObserver((list) => {
