@@ -105,6 +105,37 @@ describe.skipIf(skip)('password authentication', () => {
   });
 });
 
+describe.skipIf(skip)('keyboard-interactive (PAM) authentication', () => {
+  it('answers a PAM password prompt with the password the user gave once, and reports a wrong one', async (ctx) => {
+    const account = await ensurePasswordUser();
+    if (!account) ctx.skip('creating a password test account needs root');
+    // Many servers turn plain password auth off and ask through PAM instead.
+    const sshd = await startSshd({ extraConfig: ['UsePAM yes', 'KbdInteractiveAuthentication yes'] });
+    const world = await createWorld();
+    try {
+      await trust(world, sshd);
+      const server = await world.service.add({ name: 'pam', host: sshd.host, port: sshd.port, user: account!.user, auth: { method: 'password' }, proxyJump: [] });
+      const answers = ['wrong password', account!.password];
+      world.prompter.answer = () => ({ accept: true, secret: answers.shift(), remember: true });
+      const host = await world.service.host(server.id);
+
+      const failed = await host.exec(['true']).catch((e: unknown) => e);
+      expect(failed).toMatchObject({ code: 'AUTH_FAILED' });
+      expect((failed as Error).message).toContain('keyboard-interactive (password)');
+
+      expect((await host.exec(['id', '-un'])).stdout).toBe(`${account!.user}\n`);
+      // One question per connection attempt: the PAM prompt is answered without asking again.
+      expect(world.prompter.asked).toHaveLength(2);
+      const log = await fs.readFile(sshd.logPath, 'utf8');
+      expect(log).toContain(`Accepted keyboard-interactive/pam for ${account!.user}`);
+      expect(log).not.toMatch(/Accepted password/);
+    } finally {
+      await world.dispose();
+      await sshd.stop();
+    }
+  });
+});
+
 describe.skipIf(skip)('ssh-agent authentication', () => {
   it('logs in with a key held by a real ssh-agent', async () => {
     const sshd = await startSshd();
