@@ -19,7 +19,7 @@ export interface SecretStore {
 export class MemorySecretStore implements SecretStore {
   readonly persistent = false;
   private readonly values = new Map<string, string>();
-  constructor(readonly reason = 'In web and CLI mode, passwords and passphrases are kept in memory only and asked for again next time.') {}
+  constructor(readonly reason = 'In web and CLI mode, passwords and passphrases are kept in memory only and asked for again next time. Set BERTH_SECRETS_PASSPHRASE to keep them encrypted on disk.') {}
   async get(key: string) {
     return this.values.get(key);
   }
@@ -34,10 +34,10 @@ export class MemorySecretStore implements SecretStore {
   }
 }
 
-/** Encrypts with a cipher the host provides (safeStorage in Electron). */
+/** Encrypts with a cipher the host provides: safeStorage in Electron, a passphrase the user chose elsewhere. */
 export interface SecretCipher {
-  encrypt(plain: string): Buffer;
-  decrypt(data: Buffer): string;
+  encrypt(plain: string): Buffer | Promise<Buffer>;
+  decrypt(data: Buffer): string | Promise<string>;
 }
 
 export class EncryptedFileSecretStore implements SecretStore {
@@ -48,8 +48,10 @@ export class EncryptedFileSecretStore implements SecretStore {
   constructor(
     dataDir: string,
     private readonly cipher: SecretCipher,
+    /** Each cipher has its own file: the app and the web host may share a data directory. */
+    fileName = 'secrets.bin',
   ) {
-    this.file = path.join(dataDir, 'secrets.bin');
+    this.file = path.join(dataDir, fileName);
   }
 
   async get(key: string) {
@@ -73,7 +75,7 @@ export class EncryptedFileSecretStore implements SecretStore {
     const text = await readFileIfExists(this.file);
     const map = new Map<string, string>();
     if (text) {
-      const plain = this.cipher.decrypt(Buffer.from(text.trim(), 'base64'));
+      const plain = await this.cipher.decrypt(Buffer.from(text.trim(), 'base64'));
       for (const [k, v] of Object.entries(JSON.parse(plain) as Record<string, string>)) map.set(k, v);
     }
     this.cache = map;
@@ -81,7 +83,7 @@ export class EncryptedFileSecretStore implements SecretStore {
   }
 
   private async save(map: Map<string, string>) {
-    const blob = this.cipher.encrypt(JSON.stringify(Object.fromEntries(map)));
+    const blob = await this.cipher.encrypt(JSON.stringify(Object.fromEntries(map)));
     await writeFileAtomic(this.file, blob.toString('base64'));
   }
 }

@@ -31,7 +31,8 @@ export class CliPrompter implements Prompter {
       throw new ApiError('CANCELLED', `${request.label} is needed, but stdin is not a terminal to ask on. Run this in a terminal, or use a key without a passphrase or an ssh-agent.`);
     }
     const secret = await readHidden(this.options.stdin, this.options.stderr, `${request.label}: `);
-    return secret === undefined ? { accept: false } : { accept: true, secret };
+    // Only a persistent store offers to remember, and in the CLI that is the user's opt-in (BERTH_SECRETS_PASSPHRASE).
+    return secret === undefined ? { accept: false } : { accept: true, secret, remember: request.canRemember };
   }
 }
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createCore, type BerthCore } from '../core.js';
-import { MemorySecretStore } from '../secrets/secret-store.js';
+import { nodeSecretStore } from '../secrets/node-secret-store.js';
 import { resolveDataDir } from '../storage/paths.js';
 import { ApiError, describeIssues } from '../../shared/api/errors.js';
 import type { EventPayload } from '../../shared/api/contract.js';
@@ -47,9 +47,8 @@ export function packageVersion(): string {
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const ownsCore = !options.core;
-  const core =
-    options.core ??
-    createCore({ host: 'web', secrets: new MemorySecretStore(), dataDir: options.dataDir ?? resolveDataDir(), version: packageVersion() });
+  const dataDir = options.dataDir ?? resolveDataDir();
+  const core = options.core ?? createCore({ host: 'web', secrets: nodeSecretStore(dataDir), dataDir, version: packageVersion() });
   const rendererDir = options.rendererDir ?? path.join(repoRoot, 'out', 'renderer');
   const token = newToken();
   let port = options.port;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createCore } from '../core.js';
-import { MemorySecretStore } from '../secrets/secret-store.js';
+import { ApiError } from '../../shared/api/errors.js';
+import { nodeSecretStore } from '../secrets/node-secret-store.js';
 import { resolveDataDir } from '../storage/paths.js';
 import { packageVersion, startWebHost } from './server.js';
 
@@ -12,7 +13,17 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const core = createCore({ host: 'web', secrets: new MemorySecretStore(), dataDir: resolveDataDir(), version: packageVersion() });
+const dataDir = resolveDataDir();
+const secrets = nodeSecretStore(dataDir);
+try {
+  // Opens the store now: a wrong BERTH_SECRETS_PASSPHRASE should stop the start, not a login later.
+  await secrets.keys();
+} catch (err) {
+  process.stderr.write(`${err instanceof ApiError ? err.message : String(err)}\n`);
+  process.exit(2);
+}
+if (secrets.persistent) process.stdout.write('Passwords and passphrases you choose to remember are kept encrypted with BERTH_SECRETS_PASSPHRASE.\n');
+const core = createCore({ host: 'web', secrets, dataDir, version: packageVersion() });
 const host = await startWebHost({ port, core });
 process.stdout.write(`Berth is running at ${host.url}\nOpen it in your browser. Press Ctrl-C to stop.\n`);
 

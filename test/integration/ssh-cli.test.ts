@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
-import { sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
+import { ensurePasswordUser, sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
 
 const skip = skipUnlessAvailable('sshd', sshdUnavailableReason());
 const BIN = path.resolve(__dirname, '../../bin/berth.mjs');
@@ -20,10 +20,10 @@ describe.skipIf(skip)('berth servers / exec CLI end to end', () => {
   let sshd: SshdHandle;
   let home: string;
 
-  const berth = (args: string[], stdin?: string): Promise<Run> =>
+  const berth = (args: string[], stdin?: string, env: Record<string, string> = {}): Promise<Run> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [BIN, ...args], {
-        env: { PATH: process.env.PATH, HOME: home, BERTH_HOME: path.join(home, 'berth') },
+        env: { PATH: process.env.PATH, HOME: home, BERTH_HOME: path.join(home, 'berth'), ...env },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -96,6 +96,43 @@ describe.skipIf(skip)('berth servers / exec CLI end to end', () => {
   it('runs commands on this computer too', async () => {
     const result = await berth(['exec', 'local', '--', 'sh', '-c', 'printf "%s" "$0"', 'kept as $0']);
     expect(result).toEqual({ code: 0, stdout: 'kept as $0', stderr: '' });
+  });
+
+  it('remembers a typed password only when BERTH_SECRETS_PASSPHRASE opts in, encrypted with it', async (ctx) => {
+    const account = await ensurePasswordUser();
+    if (!account) ctx.skip('creating a password test account needs root');
+    const own = await startSshd({ extraConfig: ['PasswordAuthentication yes'] });
+    onTestFinished(() => own.stop());
+    await berth(['servers', 'add', 'pw', '--host', own.host, '--port', String(own.port), '--user', account!.user, '--password']);
+    const optIn = { BERTH_SECRETS_PASSPHRASE: 'a long passphrase' };
+
+    // The password is typed once, at a terminal.
+    const term = pty.spawn(process.execPath, [BIN, 'servers', 'test', 'pw', '--accept-new'], {
+      cols: 100,
+      rows: 20,
+      env: { PATH: process.env.PATH!, HOME: home, BERTH_HOME: path.join(home, 'berth'), ...optIn },
+    });
+    let output = '';
+    term.onData((d) => (output += d));
+    const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+    await expect.poll(() => output, { timeout: 15_000 }).toContain(`Password for ${account!.user}:`);
+    term.write(`${account!.password}\r`);
+    expect(await exited).toBe(0);
+    expect(output).not.toContain(account!.password);
+
+    // Later runs need no terminal: the password comes from the encrypted store.
+    expect(await berth(['exec', 'pw', '--', 'id', '-un'], '', optIn)).toMatchObject({ code: 0, stdout: `${account!.user}\n` });
+    const stored = await fs.readFile(path.join(home, 'berth', 'secrets.passphrase.bin'), 'utf8');
+    expect(stored).not.toContain(account!.password);
+    expect(Buffer.from(stored, 'base64').toString()).not.toContain(account!.password);
+
+    const wrong = await berth(['exec', 'pw', '--', 'true'], '', { BERTH_SECRETS_PASSPHRASE: 'not it' });
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('BERTH_SECRETS_PASSPHRASE does not open');
+    // Without the opt-in nothing was remembered, and there is no terminal to ask on.
+    const memoryOnly = await berth(['exec', 'pw', '--', 'true']);
+    expect(memoryOnly.code).not.toBe(0);
+    expect(memoryOnly.stderr).toContain('stdin is not a terminal');
   });
 
   it('berth ssh opens an interactive shell in raw mode and follows terminal resizes', async () => {

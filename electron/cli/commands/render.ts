@@ -7,7 +7,7 @@ import { Destination } from '../../../shared/model/app.js';
 import { RenderTarget } from '../../../shared/api/contract.js';
 import { resolveDataDir } from '../../storage/paths.js';
 import { writeFileAtomic } from '../../storage/atomic-file.js';
-import { MemorySecretStore } from '../../secrets/secret-store.js';
+import { nodeSecretStore } from '../../secrets/node-secret-store.js';
 import { parseAppText } from '../../apps/app-store.js';
 import { DestinationStore, LOCAL_DOCKER } from '../../apps/destination-store.js';
 import { renderWithSecrets } from '../../apps/render-service.js';
@@ -46,8 +46,9 @@ export async function run(ctx: CliContext): Promise<number> {
   if (!target.success) throw new UsageError(`--target must be compose or kubernetes.\n\n${HELP}`);
 
   const app = parseAppText(await fs.readFile(file, 'utf8'), file);
-  const destination = await pickDestination(resolveDataDir(undefined, ctx.env), target.data, values.destination);
-  const result = await renderWithSecrets(app, destination, new MemorySecretStore(), values['reveal-secrets']);
+  const dataDir = resolveDataDir(undefined, ctx.env);
+  const destination = await pickDestination(dataDir, target.data, values.destination);
+  const result = await renderWithSecrets(app, destination, nodeSecretStore(dataDir, ctx.env), values['reveal-secrets']);
 
   const [main, ...others] = result.files;
   if (values.out) {
