@@ -7,14 +7,11 @@ import { dumpYaml } from '../shared/translate/render/serialize.js';
 import { renderFinal } from '../shared/translate/render/render-app.js';
 import { CORPUS_DESTINATIONS, corpusDir, corpusFiles } from '../test/corpus/corpus.js';
 import { floorFor, medians } from './render.js';
+import { median } from './support/stats.js';
 import type { BenchRow } from './types.js';
 
 const PASSES = 5;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
 
 /**
  * Imports the whole compose corpus and renders every file to every corpus

@@ -7,6 +7,7 @@ import { renderApp, renderCompose, renderKubernetes } from '../shared/translate/
 import { dumpJson, dumpYaml, dumpYamlDocuments } from '../shared/translate/render/serialize.js';
 import { type FinalRender, renderFinal } from '../shared/translate/render/render-app.js';
 import type { RenderResult } from '../shared/api/contract.js';
+import { median } from './support/stats.js';
 import type { BenchRow } from './types.js';
 
 const WARMUP = 5;
@@ -62,7 +63,7 @@ export function medians(fns: Array<() => unknown>, runs = RUNS, warmup = WARMUP)
       times[j]!.push(performance.now() - start);
     }
   }
-  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
+  return times.map(median);
 }
 
 export async function benchRender(): Promise<BenchRow[]> {

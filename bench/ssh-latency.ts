@@ -8,6 +8,7 @@ import type { Prompter } from '../electron/prompts/prompt-broker.js';
 import { MemorySecretStore } from '../electron/secrets/secret-store.js';
 import { ServerService } from '../electron/servers/server-service.js';
 import { startSshd } from '../test/support/sshd.js';
+import { median } from './support/stats.js';
 import type { BenchRow } from './types.js';
 
 // Per-command latency of short commands: Berth's pooled ssh2 session against
@@ -16,11 +17,6 @@ import type { BenchRow } from './types.js';
 const COMMANDS = 200;
 const execFileAsync = promisify(execFile);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function timeOnce(run: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();

@@ -10,6 +10,7 @@ import { startWebHost } from '../electron/web/server.js';
 import type { EventPayload } from '../shared/api/contract.js';
 import { startSshd, type SshdHandle } from '../test/support/sshd.js';
 import { openHeadlessPage, type HeadlessPage } from './support/headless-page.js';
+import { median } from './support/stats.js';
 import { busiestRenderer, machineTimes, threadTimes, timesSince, type ThreadTimes } from './support/thread-cpu.js';
 import type { BenchRow } from './types.js';
 
@@ -18,11 +19,6 @@ const LINES = 6_500_000;
 /** Ceiling and Berth runs alternate this many times; one pair is too noisy on a shared 2-core machine. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** Bytes `seq 1 n` prints, newlines included. */
 function seqBytes(n: number): number {
@@ -102,7 +98,7 @@ function mainThreadRows(rounds: Round[], bytes: number): BenchRow[] {
     { name: 'page main thread CPU per MB, Berth', value: berthCost, unit: 'ms/MB', note: 'includes receiving frames and sending acks' },
     { name: 'ceiling / Berth main-thread cost per MB', value: ceilingCost / berthCost, unit: 'ratio', note: "Berth's throughput ratio if the page had a CPU to itself" },
     { name: 'page main thread on a CPU during Berth run', value: running, unit: 'share', note: 'of the run\'s wall time' },
-    { name: 'page main thread waiting for a CPU during Berth run', value: waiting, unit: 'share', note: 'runnable but preempted: by seq and sshd (the stand-in remote server) most, then the web host and the browser\'s compositor' },
+    { name: 'page main thread waiting for a CPU during Berth run', value: waiting, unit: 'share', note: 'runnable while other processes held every CPU: the stand-in server (sshd, seq), the web host, the browser\'s other processes' },
     ...(busy === undefined ? [] : [{ name: 'whole machine busy during Berth run', value: busy, unit: 'CPUs', note: `of ${os.availableParallelism()}; the stand-in server runs on the same CPUs as the page` }]),
   ];
 }
@@ -202,12 +198,15 @@ export async function benchTerminalThroughput(): Promise<BenchRow[]> {
     // The page's main thread: how long it ran and how long it sat runnable waiting for a CPU (Linux only).
     const renderer = await busiestRenderer(page.profileDir);
     const measured = async <T extends object>(run: () => Promise<T>): Promise<T & { thread?: ThreadTimes; machineBusy?: number }> => {
-      const before = renderer ? await threadTimes(renderer) : undefined;
+      const threadBefore = renderer ? await threadTimes(renderer) : undefined;
       const machineBefore = await machineTimes();
       const result: T = await run();
       const machineAfter = await machineTimes();
-      const machineBusy = machineBefore && machineAfter ? ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * os.availableParallelism() : undefined;
-      return before && renderer ? { ...result, machineBusy, thread: timesSince(before, await threadTimes(renderer)) } : result;
+      return {
+        ...result,
+        thread: threadBefore && renderer ? timesSince(threadBefore, await threadTimes(renderer)) : undefined,
+        machineBusy: machineBefore && machineAfter ? ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * os.availableParallelism() : undefined,
+      };
     };
     const rounds: Round[] = [];
     for (let round = 1; round <= ROUNDS; round++) {

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import CDP from 'chrome-remote-interface';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/chromium.js';
 
 /**
  * A Chromium page driven through the DevTools protocol with nothing but
@@ -21,7 +22,6 @@ export interface HeadlessPage {
   profileDir: string;
 }
 
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 function devToolsPort(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -44,8 +44,8 @@ function devToolsPort(child: ChildProcess): Promise<number> {
 export async function openHeadlessPage(url: string, size: { width: number; height: number }): Promise<HeadlessPage> {
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-bench-chromium-'));
   const child = spawn(
-    '/usr/bin/chromium',
-    [...FLAGS, '--headless', `--user-data-dir=${profile}`, '--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', `--window-size=${size.width},${size.height}`, url],
+    CHROMIUM_PATH,
+    [...CHROMIUM_ARGS, '--headless', `--user-data-dir=${profile}`, '--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', `--window-size=${size.width},${size.height}`, url],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

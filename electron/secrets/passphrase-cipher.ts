@@ -38,9 +38,7 @@ export class PassphraseCipher implements SecretCipher {
     private readonly passphrase: string,
     /** Named in errors, so the user knows which file the passphrase did not open. */
     private readonly fileLabel: string,
-  ) {
-    if (!passphrase) throw new ApiError('INVALID_INPUT', 'The secrets passphrase is empty. Choose a passphrase, or unset BERTH_SECRETS_PASSPHRASE to keep secrets in memory only.');
-  }
+  ) {}
 
   async encrypt(plain: string): Promise<Buffer> {
     const { salt, cost, key } = this.keyed ?? (await this.derive(randomBytes(16), COST));
@@ -73,8 +71,10 @@ export class PassphraseCipher implements SecretCipher {
     }
   }
 
+  /** One derivation per run: later reads and writes of the same file reuse the key. */
   private async derive(salt: Buffer, cost: typeof COST) {
-    if (this.keyed?.salt.equals(salt) && this.keyed.cost.N === cost.N && this.keyed.cost.r === cost.r && this.keyed.cost.p === cost.p) return this.keyed;
+    const { keyed } = this;
+    if (keyed?.salt.equals(salt) && keyed.cost.N === cost.N && keyed.cost.r === cost.r && keyed.cost.p === cost.p) return keyed;
     const key = await scryptAsync(this.passphrase, salt, 32, { ...cost, maxmem: MAX_MEMORY });
     this.keyed = { salt, cost, key };
     return this.keyed;

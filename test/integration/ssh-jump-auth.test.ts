@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, type TestContext } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
 import { ensurePasswordUser, generateKey, sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
 import { addServer, createWorld, trust, type World } from './ssh-world.js';
@@ -73,66 +73,53 @@ describe.skipIf(skip)('ProxyJump and key passphrases', () => {
   });
 });
 
+/** A real sshd and a password-auth server on it whose prompts answer a wrong password first, then the right one. */
+async function passwordLogin(ctx: TestContext, extraConfig: string[]) {
+  const account = await ensurePasswordUser();
+  if (!account) return ctx.skip('creating a password test account needs root');
+  const sshd = await startSshd({ extraConfig });
+  onTestFinished(() => sshd.stop());
+  const world = await createWorld();
+  onTestFinished(() => world.dispose());
+  await trust(world, sshd);
+  const server = await world.service.add({ name: 'pw', host: sshd.host, port: sshd.port, user: account.user, auth: { method: 'password' }, proxyJump: [] });
+  const answers = ['wrong password', account.password];
+  world.prompter.answer = () => ({ accept: true, secret: answers.shift(), remember: true });
+  return { account, sshd, world, server, host: await world.service.host(server.id) };
+}
+
 describe.skipIf(skip)('password authentication', () => {
   it('asks for the password after the host key, keeps it for the run, and forgets a wrong one', async (ctx) => {
-    const account = await ensurePasswordUser();
-    if (!account) ctx.skip('creating a password test account needs root');
-    const sshd = await startSshd({ extraConfig: ['PasswordAuthentication yes'] });
-    const world = await createWorld();
-    try {
-      await trust(world, sshd);
-      const server = await world.service.add({ name: 'pw', host: sshd.host, port: sshd.port, user: account!.user, auth: { method: 'password' }, proxyJump: [] });
-      const answers = ['wrong password', account!.password];
-      world.prompter.answer = () => ({ accept: true, secret: answers.shift(), remember: true });
-      const host = await world.service.host(server.id);
+    const { account, world, server, host } = await passwordLogin(ctx, ['PasswordAuthentication yes']);
 
-      const failed = await host.exec(['true']).catch((e: unknown) => e);
-      expect(failed).toMatchObject({ code: 'AUTH_FAILED' });
-      expect((failed as Error).message).toContain('Tried: password');
+    const failed = await host.exec(['true']).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: 'AUTH_FAILED' });
+    expect((failed as Error).message).toContain('Tried: password');
 
-      expect((await host.exec(['id', '-un'])).stdout).toBe(`${account!.user}\n`);
-      expect(world.prompter.asked).toEqual([
-        { kind: 'password', serverId: server.id, label: `Password for ${account!.user}`, canRemember: false },
-        { kind: 'password', serverId: server.id, label: `Password for ${account!.user}`, canRemember: false },
-      ]);
-      await world.service.dispose();
-      await host.exec(['true']);
-      expect(world.prompter.asked).toHaveLength(2);
-    } finally {
-      await world.dispose();
-      await sshd.stop();
-    }
+    expect((await host.exec(['id', '-un'])).stdout).toBe(`${account.user}\n`);
+    expect(world.prompter.asked).toEqual([
+      { kind: 'password', serverId: server.id, label: `Password for ${account.user}`, canRemember: false },
+      { kind: 'password', serverId: server.id, label: `Password for ${account.user}`, canRemember: false },
+    ]);
+    await world.service.dispose();
+    await host.exec(['true']);
+    expect(world.prompter.asked).toHaveLength(2);
   });
-});
 
-describe.skipIf(skip)('keyboard-interactive (PAM) authentication', () => {
-  it('answers a PAM password prompt with the password the user gave once, and reports a wrong one', async (ctx) => {
-    const account = await ensurePasswordUser();
-    if (!account) ctx.skip('creating a password test account needs root');
+  it('answers a keyboard-interactive (PAM) prompt with the password given once, and reports a wrong one', async (ctx) => {
     // Many servers turn plain password auth off and ask through PAM instead.
-    const sshd = await startSshd({ extraConfig: ['UsePAM yes', 'KbdInteractiveAuthentication yes'] });
-    const world = await createWorld();
-    try {
-      await trust(world, sshd);
-      const server = await world.service.add({ name: 'pam', host: sshd.host, port: sshd.port, user: account!.user, auth: { method: 'password' }, proxyJump: [] });
-      const answers = ['wrong password', account!.password];
-      world.prompter.answer = () => ({ accept: true, secret: answers.shift(), remember: true });
-      const host = await world.service.host(server.id);
+    const { account, sshd, world, host } = await passwordLogin(ctx, ['UsePAM yes', 'KbdInteractiveAuthentication yes']);
 
-      const failed = await host.exec(['true']).catch((e: unknown) => e);
-      expect(failed).toMatchObject({ code: 'AUTH_FAILED' });
-      expect((failed as Error).message).toContain('keyboard-interactive (password)');
+    const failed = await host.exec(['true']).catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: 'AUTH_FAILED' });
+    expect((failed as Error).message).toContain('keyboard-interactive (password)');
 
-      expect((await host.exec(['id', '-un'])).stdout).toBe(`${account!.user}\n`);
-      // One question per connection attempt: the PAM prompt is answered without asking again.
-      expect(world.prompter.asked).toHaveLength(2);
-      const log = await fs.readFile(sshd.logPath, 'utf8');
-      expect(log).toContain(`Accepted keyboard-interactive/pam for ${account!.user}`);
-      expect(log).not.toMatch(/Accepted password/);
-    } finally {
-      await world.dispose();
-      await sshd.stop();
-    }
+    expect((await host.exec(['id', '-un'])).stdout).toBe(`${account.user}\n`);
+    // One question per connection attempt: the PAM prompt is answered without asking again.
+    expect(world.prompter.asked).toHaveLength(2);
+    const log = await fs.readFile(sshd.logPath, 'utf8');
+    expect(log).toContain(`Accepted keyboard-interactive/pam for ${account.user}`);
+    expect(log).not.toMatch(/Accepted password/);
   });
 });
 

@@ -9,8 +9,7 @@ import { createMarkerWatch } from './marker-watch';
  * it cannot reach the API or anything the page could not already do.
  */
 export interface BenchHook {
-  /** Bytes and line feeds xterm has finished drawing, across terminals, since reset(). */
-  bytes: number;
+  /** Line feeds xterm has finished drawing, across terminals, since reset(). */
   newlines: number;
   /** Longest main-thread task seen since reset(), in ms. */
   longestTaskMs: number;
@@ -52,7 +51,6 @@ let seen: Promise<void> | undefined;
 /** Called by terminal views for each slice xterm has drawn. */
 export function benchDrawn(data: Uint8Array): void {
   if (!hook) return;
-  hook.bytes += data.length;
   // A plain loop: one TypedArray indexOf call per line cost the page's main thread about 3% of the run.
   let newlines = 0;
   for (let i = 0; i < data.length; i++) if (data[i] === LINE_FEED) newlines++;
@@ -73,11 +71,9 @@ const activeTerminal = () => {
 export function installBenchHook(): void {
   if (new URLSearchParams(window.location.search).get('bench') !== '1') return;
   const created: BenchHook = {
-    bytes: 0,
     newlines: 0,
     longestTaskMs: 0,
     reset() {
-      created.bytes = 0;
       created.newlines = 0;
       created.longestTaskMs = 0;
     },
