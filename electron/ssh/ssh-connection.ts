@@ -5,6 +5,13 @@ import type { SshServer } from '../../shared/model/server.js';
 import type { TerminalSize } from '../hosts/host.js';
 import { connectHop, serverLabel, type HopDeps } from './connect-hop.js';
 import { connectionLost } from './ssh-errors.js';
+import { watchChannel, type ChannelOutcome } from './channel-outcome.js';
+
+/** A session channel with its outcome watched from the moment it opened. */
+export interface SessionChannel {
+  channel: ClientChannel;
+  outcome: ChannelOutcome;
+}
 
 /**
  * One SSH connection to a server (through its jump hosts, if any), shared by
@@ -57,12 +64,12 @@ export class SshConnection {
     return () => this.closeListeners.delete(listener);
   }
 
-  exec(command: string, options: { pty?: boolean } = {}): Promise<ClientChannel> {
-    return this.channel((cb) => this.client.exec(command, options.pty ? { pty: { term: 'xterm-256color' } } : {}, cb));
+  exec(command: string, options: { pty?: boolean } = {}): Promise<SessionChannel> {
+    return this.channel((cb) => this.client.exec(command, options.pty ? { pty: { term: 'xterm-256color' } } : {}, session(cb)));
   }
 
-  shell(size: TerminalSize): Promise<ClientChannel> {
-    return this.channel((cb) => this.client.shell({ term: 'xterm-256color', cols: size.cols, rows: size.rows }, cb));
+  shell(size: TerminalSize): Promise<SessionChannel> {
+    return this.channel((cb) => this.client.shell({ term: 'xterm-256color', cols: size.cols, rows: size.rows }, session(cb)));
   }
 
   sftp(): Promise<SFTPWrapper> {
@@ -98,6 +105,11 @@ export class SshConnection {
     for (const listener of this.closeListeners) listener();
     this.closeListeners.clear();
   }
+}
+
+/** Starts watching the channel inside ssh2's callback, before the promise hands it on. */
+function session(cb: (err: Error | undefined, channel: SessionChannel) => void) {
+  return (err: Error | undefined, channel: ClientChannel) => cb(err, err ? (undefined as never) : { channel, outcome: watchChannel(channel) });
 }
 
 function forward(client: Client, host: string, port: number, via: string): Promise<ClientChannel> {

@@ -1,9 +1,10 @@
-import type { ClientChannel, SFTPWrapper } from 'ssh2';
+import type { SFTPWrapper } from 'ssh2';
 import { ApiError } from '../../shared/api/errors.js';
 import type { ExecChannel, ExecOptions, ExecResult, Host, ShellChannel, SpawnOptions, TerminalSize } from '../hosts/host.js';
 import { collectExec } from './collect-exec.js';
 import { remoteCommand } from './remote-command.js';
-import type { SshConnection } from './ssh-connection.js';
+import type { SessionChannel, SshConnection } from './ssh-connection.js';
+import type { ExitStatus } from './channel-outcome.js';
 import { connectionLost } from './ssh-errors.js';
 
 /** A server reached over SSH; every call goes through the server's one pooled connection. */
@@ -21,8 +22,8 @@ export class SshHost implements Host {
   async spawn(argv: readonly string[], options: SpawnOptions = {}): Promise<ExecChannel> {
     options.signal?.throwIfAborted();
     const connection = await this.connection();
-    const channel = await connection.exec(remoteCommand(argv), { pty: options.pty });
-    return wrapExec(channel, connection, options.signal);
+    const session = await connection.exec(remoteCommand(argv), { pty: options.pty });
+    return wrapExec(session, connection, options.signal);
   }
 
   async openShell(size: TerminalSize): Promise<ShellChannel> {
@@ -37,28 +38,25 @@ export class SshHost implements Host {
 }
 
 /** Channel close without an exit status after the connection died means the outcome is unknown. */
-function settleOnClose(channel: ClientChannel, connection: SshConnection, onDone: (result: { exitCode: number | null; signal?: string } | Error) => void) {
-  let status: { exitCode: number | null; signal?: string } | undefined;
+function settleOnClose({ outcome }: SessionChannel, connection: SshConnection, onDone: (result: ExitStatus | Error) => void) {
   let settled = false;
-  const settle = (result: { exitCode: number | null; signal?: string } | Error) => {
+  const settle = (result: ExitStatus | Error) => {
     if (settled) return;
     settled = true;
     stopWatching();
     onDone(result);
   };
   const stopWatching = connection.onClose(() => {
-    if (!status) settle(connectionLost(connection.label));
+    if (!outcome.status) settle(connectionLost(connection.label));
   });
-  channel.on('exit', (code: number | null, signal?: string) => {
-    status = signal ? { exitCode: code ?? null, signal } : { exitCode: code ?? null };
-  });
-  channel.on('close', () => {
+  outcome.onClosed(() => {
     // The connection's own close event may come right after the channel's.
-    setImmediate(() => settle(status ?? (connection.isOpen ? { exitCode: null } : connectionLost(connection.label))));
+    setImmediate(() => settle(outcome.status ?? (connection.isOpen ? { exitCode: null } : connectionLost(connection.label))));
   });
 }
 
-function wrapExec(channel: ClientChannel, connection: SshConnection, signal?: AbortSignal): ExecChannel {
+function wrapExec(session: SessionChannel, connection: SshConnection, signal?: AbortSignal): ExecChannel {
+  const { channel } = session;
   const kill = () => {
     channel.signal('KILL');
     channel.close();
@@ -69,8 +67,8 @@ function wrapExec(channel: ClientChannel, connection: SshConnection, signal?: Ab
     kill();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  const done = new Promise<{ exitCode: number | null; signal?: string }>((resolve, reject) => {
-    settleOnClose(channel, connection, (result) => {
+  const done = new Promise<ExitStatus>((resolve, reject) => {
+    settleOnClose(session, connection, (result) => {
       signal?.removeEventListener('abort', onAbort);
       if (cancelled) reject(new ApiError('CANCELLED', 'The command was cancelled.'));
       else if (result instanceof Error) reject(result);
@@ -90,14 +88,15 @@ function wrapExec(channel: ClientChannel, connection: SshConnection, signal?: Ab
   };
 }
 
-function wrapShell(channel: ClientChannel, connection: SshConnection): ShellChannel {
+function wrapShell(session: SessionChannel, connection: SshConnection): ShellChannel {
+  const { channel } = session;
   return {
     onData(listener) {
       channel.on('data', listener);
       channel.stderr.on('data', listener);
     },
     onClose(listener) {
-      settleOnClose(channel, connection, (result) => listener(result instanceof Error ? { exitCode: null, error: result } : { exitCode: result.exitCode }));
+      settleOnClose(session, connection, (result) => listener(result instanceof Error ? { exitCode: null, error: result } : { exitCode: result.exitCode }));
     },
     write: (data) => channel.write(data),
     // ssh2 takes rows first.
