@@ -1,6 +1,8 @@
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import path from 'node:path';
 import { rendererConfig } from './renderer/vite.config';
+import { cspMetaPlugin } from './renderer/csp-meta';
+import { CONTENT_SECURITY_POLICY } from './electron/window-policy';
 
 export default defineConfig({
   main: {
@@ -16,6 +18,9 @@ export default defineConfig({
   },
   renderer: {
     ...rendererConfig,
-    build: { ...rendererConfig.build, rollupOptions: { input: path.resolve('renderer/index.html') } },
+    // The Electron page allows no WebSocket (it uses IPC); the same policy is sent as a header by the app:// handler.
+    // Its own output directory, so the Electron and web bundles (whose CSPs differ) never overwrite each other.
+    plugins: [...rendererConfig.plugins, cspMetaPlugin(CONTENT_SECURITY_POLICY)],
+    build: { ...rendererConfig.build, outDir: path.resolve('out/renderer-electron'), rollupOptions: { input: path.resolve('renderer/index.html') } },
   },
 });

@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import sdl from '@microsoft/eslint-plugin-sdl';
+import noInsecureUrl from '@microsoft/eslint-plugin-sdl/lib/rules/no-insecure-url.js';
 
 // Layering is enforced here rather than by convention: shared/ is pure and
 // imports neither side; the renderer never reaches Node or Electron; only
@@ -12,6 +14,35 @@ export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'e2e/screenshots/**', 'test-results/**', 'playwright-report/**', 'assets/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Microsoft's SDL rules (eval, innerHTML, document.write, insecure URLs, Electron nodeIntegration, React's
+  // dangerouslySetInnerHTML and target=_blank, deprecated Node APIs). The plugin declares a peer of eslint ^9 and
+  // works with eslint 10; package.json's "overrides" points its peer at this project's eslint.
+  ...sdl.configs.recommended,
+  {
+    settings: { react: { version: '19' } },
+    rules: {
+      '@microsoft/sdl/no-insecure-url': ['error', {
+        exceptions: [
+          ...noInsecureUrl.defaultExceptions.map((re) => re.source),
+          // Loopback only: the web host listens on 127.0.0.1, and containers' health checks probe themselves.
+          '^(http|ws)://(127\\.0\\.0\\.1|localhost|\\[::1\\])([:/]|$)',
+          // JSON Schema's meta-schema identifiers are http URIs by definition; nothing fetches them.
+          '^http://json-schema\\.org/',
+        ],
+      }],
+    },
+  },
+  {
+    // Tests and e2e specs speak plain HTTP to the throwaway servers they start (loopback, network namespaces) and use
+    // foreign origins and document.cookie to prove the app refuses them; none of it ships.
+    files: ['**/*.test.ts', 'test/**', 'e2e/**'],
+    rules: { '@microsoft/sdl/no-insecure-url': 'off', '@microsoft/sdl/no-cookies': 'off' },
+  },
+  {
+    // `http://${Host header}` is compared with the loopback origins the web host serves (allowedOrigins); nothing is fetched.
+    files: ['electron/web/server.ts'],
+    rules: { '@microsoft/sdl/no-insecure-url': 'off' },
+  },
   {
     languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
     rules: {

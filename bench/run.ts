@@ -8,6 +8,7 @@ const suites: Record<string, () => Promise<{ rows: BenchRow[] }>> = {
   'terminal throughput': async () => ({ rows: await (await import('./terminal-throughput.js')).benchTerminalThroughput() }),
   render: async () => ({ rows: await (await import('./render.js')).benchRender() }),
   'corpus import+render': async () => ({ rows: await (await import('./corpus.js')).benchCorpus() }),
+  'cli-start': async () => ({ rows: await (await import('./cli-start.js')).benchCliStart() }),
 };
 
 function format(value: number): string {

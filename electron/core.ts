@@ -8,6 +8,9 @@ import { serverHandlers } from './servers/handlers.js';
 import { TerminalManager } from './terminal/terminal-manager.js';
 import { terminalHandlers } from './terminal/handlers.js';
 import { appHandlers } from './apps/handlers.js';
+import { DeployService } from './deploy/deploy-service.js';
+import { deployHandlers } from './deploy/handlers.js';
+import { LocalHost } from './local/local-host.js';
 import { ApiError } from '../shared/api/errors.js';
 
 export interface CoreOptions {
@@ -17,6 +20,8 @@ export interface CoreOptions {
   secrets: SecretStore;
   /** Opens a URL in the user's browser; only http(s) reach it. */
   openExternal?: (url: string) => Promise<void>;
+  /** Where deploys read BERTH_SECRET_<NAME> from; the process environment by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface BerthCore {
@@ -25,6 +30,7 @@ export interface BerthCore {
   readonly prompts: PromptBroker;
   readonly servers: ServerService;
   readonly terminals: TerminalManager;
+  readonly deploys: DeployService;
   dispose(): Promise<void>;
 }
 
@@ -40,6 +46,10 @@ export function createCore(options: CoreOptions): BerthCore {
   );
   const servers = new ServerService({ dataDir: options.dataDir, secrets: options.secrets, prompter: prompts, events });
   const terminals = new TerminalManager({ hosts: (id) => servers.host(id), events });
+  const deploys = new DeployService({
+    dataDir: options.dataDir, secrets: options.secrets, events, version: options.version,
+    host: (id) => servers.host(id), local: new LocalHost(), env: options.env ?? process.env,
+  });
 
   const router = createRouter({
     'system.info': () => ({
@@ -52,7 +62,8 @@ export function createCore(options: CoreOptions): BerthCore {
       const protocol = new URL(url).protocol;
       if (protocol !== 'http:' && protocol !== 'https:') throw new ApiError('INVALID_INPUT', `Berth opens only http and https links, not ${protocol} links.`);
       if (!options.openExternal) throw new ApiError('UNSUPPORTED', 'Opening links is not available here; copy the link instead.');
-      await options.openExternal(url);
+      // electronegativity: only http(s) gets here (checked above), and main.ts passes guardedOpenExternal, which checks again.
+      await options.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK
       return {};
     },
     'secrets.set': async ({ key, value }) => {
@@ -61,6 +72,7 @@ export function createCore(options: CoreOptions): BerthCore {
     },
     ...serverHandlers(servers, prompts),
     ...terminalHandlers(terminals),
+    ...deployHandlers(deploys, options.dataDir),
     ...appHandlers({ dataDir: path.join(options.dataDir), secrets: options.secrets }),
   });
 
@@ -70,7 +82,9 @@ export function createCore(options: CoreOptions): BerthCore {
     prompts,
     servers,
     terminals,
+    deploys,
     async dispose() {
+      await deploys.dispose();
       prompts.cancelAll();
       terminals.closeAll();
       await servers.dispose();

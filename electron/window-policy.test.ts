@@ -1,19 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLinkAllowed, resolveAppAsset, secureWebPreferences } from './window-policy.js';
+import { isAppUrl, isExternalLinkAllowed, resolveAppAsset } from './window-policy.js';
 
+// The URL helpers behind the policy; electron/security-checklist.test.ts proves each checklist item.
 describe('window security policy', () => {
-  it('isolates and sandboxes the renderer with no Node access', () => {
-    const prefs = secureWebPreferences('/x/preload.cjs');
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
-  });
-
-  it('has a CSP that forbids inline and evaluated scripts', () => {
-    const scriptSrc = CONTENT_SECURITY_POLICY.split('; ').find((d) => d.startsWith('script-src'));
-    expect(scriptSrc).toBe("script-src 'self'");
-    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
-  });
-
   it('allows navigation only to the app origin or the dev server', () => {
     expect(isAppUrl('app://berth/index.html')).toBe(true);
     expect(isAppUrl('https://evil.example/')).toBe(false);

@@ -1,10 +1,12 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import path from 'node:path';
+import { cspMetaPlugin, WEB_PAGE_CSP } from './csp-meta';
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 
-// Shared by electron-vite (renderer) and `npm run build:web`: both serve the same bundle.
+// Shared by electron-vite (renderer, built to out/renderer-electron) and `npm run build:web` (out/renderer): the same
+// bundle but for the page's CSP, which renderer/csp-meta.ts sets per build.
 export const rendererConfig = {
   root,
   base: './',
@@ -25,4 +27,5 @@ export const rendererConfig = {
   worker: { format: 'es' as const },
 };
 
-export default defineConfig(rendererConfig);
+// `npm run build:web`: the page needs its WebSocket; electron.vite.config.ts keeps the Electron policy instead.
+export default defineConfig({ ...rendererConfig, plugins: [...rendererConfig.plugins, cspMetaPlugin(WEB_PAGE_CSP)] });

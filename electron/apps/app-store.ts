@@ -1,12 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { dump, load } from 'js-yaml';
 import { App } from '../../shared/model/app.js';
+import { dumpYamlText, loadYaml, YAML_LIMITS, YamlLimitError } from '../../shared/yaml/bounded-yaml.js';
 import { ApiError, describeIssues } from '../../shared/api/errors.js';
 import type { AppSummary } from '../../shared/api/contract.js';
 import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
+import { corruptFile } from '../storage/corrupt-file.js';
+import { withFileLock } from '../storage/file-lock.js';
+import { cleanTempFilesOnce } from '../storage/temp-files.js';
 
 const SUFFIX = '.berth.yaml';
+const LOSS = 'this app is then no longer listed';
 
 /** App definitions, one `<dataDir>/apps/<name>.berth.yaml` each, written atomically. */
 export class AppStore {
@@ -22,7 +26,9 @@ export class AppStore {
     return path.join(this.dir, `${name}${SUFFIX}`);
   }
 
+  /** Every app file; one that cannot be read is listed with its error instead of failing the others. */
   async list(): Promise<AppSummary[]> {
+    await cleanTempFilesOnce(this.dir);
     let entries: string[];
     try {
       entries = await fs.readdir(this.dir);
@@ -33,42 +39,62 @@ export class AppStore {
     const out: AppSummary[] = [];
     for (const entry of entries.filter((e) => e.endsWith(SUFFIX)).sort()) {
       const name = entry.slice(0, -SUFFIX.length);
-      const app = await this.get(name);
-      const stat = await fs.stat(path.join(this.dir, entry));
-      out.push({ name: app.name, services: Object.keys(app.services).length, updatedAt: stat.mtime.toISOString() });
+      try {
+        const app = await this.get(name);
+        const stat = await fs.stat(path.join(this.dir, entry));
+        out.push({ name: app.name, services: Object.keys(app.services).length, updatedAt: stat.mtime.toISOString() });
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'NOT_FOUND') continue; // removed meanwhile
+        const stat = await fs.stat(path.join(this.dir, entry)).catch(() => undefined);
+        out.push({ name, services: 0, updatedAt: (stat?.mtime ?? new Date(0)).toISOString(), error: ApiError.from(err).message });
+      }
     }
     return out;
   }
 
   async get(name: string): Promise<App> {
     const file = this.fileOf(name);
+    await cleanTempFilesOnce(this.dir);
     const text = await readFileIfExists(file);
     if (text === undefined) throw new ApiError('NOT_FOUND', `There is no app named ${name}; import or create it first.`);
-    return parseAppText(text, file);
+    const result = readApp(text);
+    if ('problem' in result) throw corruptFile(file, result.problem, LOSS);
+    return result.app;
   }
 
   async save(app: App): Promise<AppSummary> {
     const file = this.fileOf(app.name);
-    await writeFileAtomic(file, dump(app, { noRefs: true, lineWidth: -1 }));
-    const stat = await fs.stat(file);
-    return { name: app.name, services: Object.keys(app.services).length, updatedAt: stat.mtime.toISOString() };
+    return withFileLock(file, async () => {
+      await writeFileAtomic(file, dumpYamlText(app, { noRefs: true, lineWidth: -1 }));
+      const stat = await fs.stat(file);
+      return { name: app.name, services: Object.keys(app.services).length, updatedAt: stat.mtime.toISOString() };
+    });
   }
 
   async remove(name: string): Promise<void> {
-    await fs.rm(this.fileOf(name), { force: true });
+    const file = this.fileOf(name);
+    await withFileLock(file, () => fs.rm(file, { force: true }));
   }
 }
 
+/** An app definition the user gave (a file on the command line, an import): errors are INVALID_INPUT and name the file. */
 export function parseAppText(text: string, file: string): App {
+  const result = readApp(text);
+  if ('problem' in result) throw new ApiError('INVALID_INPUT', `${file} ${result.problem}`);
+  return result.app;
+}
+
+function readApp(text: string): { app: App } | { problem: string } {
+  if (!text.trim()) return { problem: 'is empty' };
   let raw: unknown;
   try {
-    raw = load(text);
+    // What Berth writes can be longer than the text it came from (escaped strings); aliases and nesting stay bounded.
+    raw = loadYaml(text, { maxChars: 4 * YAML_LIMITS.maxChars });
   } catch (err) {
-    throw new ApiError('INVALID_INPUT', `${file} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof YamlLimitError) return { problem: `cannot be read: ${err.reason}` };
+    return { problem: `is not valid YAML: ${err instanceof Error ? err.message : String(err)}` };
   }
   const parsed = App.safeParse(raw);
-  if (!parsed.success) {
-    throw new ApiError('INVALID_INPUT', `${file} is not a valid app definition: ${describeIssues(parsed.error)}`);
-  }
-  return parsed.data;
+  if (!parsed.success) return { problem: `is not a valid app definition: ${describeIssues(parsed.error)}` };
+  return { app: parsed.data };
 }

@@ -12,7 +12,11 @@ export class DestinationStore {
   private readonly store: DocumentStore<z.ZodArray<typeof Destination>>;
 
   constructor(dataDir: string) {
-    this.store = new DocumentStore(path.join(dataDir, 'destinations.json'), z.array(Destination), { version: 1, empty: () => [] });
+    this.store = new DocumentStore(path.join(dataDir, 'destinations.json'), z.array(Destination), {
+      version: 1,
+      empty: () => [],
+      loss: 'the destinations saved in it are then forgotten',
+    });
   }
 
   async list(): Promise<Destination[]> {
@@ -27,16 +31,17 @@ export class DestinationStore {
   }
 
   async save(destination: Destination): Promise<Destination> {
-    const all = await this.list();
-    const index = all.findIndex((d) => d.name === destination.name);
-    if (index === -1) all.push(destination);
-    else all[index] = destination;
-    await this.store.write(all);
+    await this.store.update((saved) => {
+      const all = saved.length > 0 ? [...saved] : [LOCAL_DOCKER];
+      const index = all.findIndex((d) => d.name === destination.name);
+      if (index === -1) all.push(destination);
+      else all[index] = destination;
+      return all;
+    });
     return destination;
   }
 
   async remove(name: string): Promise<void> {
-    const all = await this.list();
-    await this.store.write(all.filter((d) => d.name !== name));
+    await this.store.update((saved) => (saved.length > 0 ? saved : [LOCAL_DOCKER]).filter((d) => d.name !== name));
   }
 }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
-import { load } from 'js-yaml';
 import { readFileIfExists } from '../storage/atomic-file.js';
+import { loadYaml } from '../../shared/yaml/bounded-yaml.js';
 
 export interface KubeContextInfo {
   name: string;
@@ -24,7 +24,7 @@ export async function kubeContexts(env: NodeJS.ProcessEnv = process.env): Promis
   for (const file of files) {
     const text = await readFileIfExists(file);
     if (text === undefined) continue;
-    const config = (load(text) ?? {}) as KubeConfig;
+    const config = (loadYaml(text, { filename: file }) ?? {}) as KubeConfig;
     current ??= config['current-context'];
     for (const c of config.contexts ?? []) {
       if (!c.name || out.some((o) => o.name === c.name)) continue;

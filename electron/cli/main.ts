@@ -7,6 +7,13 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: Cli
   ssh: { summary: 'ssh <server>   interactive shell', load: () => import('./commands/ssh.js') },
   import: { summary: 'import <compose-file> [--name N]   compose file to app definition', load: () => import('./commands/import.js') },
   render: { summary: 'render <app-file> --target compose|kubernetes   print what would be applied', load: () => import('./commands/render.js') },
+  deploy: { summary: 'deploy <app-file> (--destination D | --server S) [--plan] [--yes]   deploy to Docker', load: () => import('./commands/deploys.js').then((m) => ({ run: m.deploy })) },
+  releases: { summary: 'releases <app> (--destination D | --server S)   releases kept on the server', load: () => import('./commands/deploys.js').then((m) => ({ run: m.releases })) },
+  rollback: { summary: 'rollback <app> (--destination D | --server S) [--to ID]   run a kept release again', load: () => import('./commands/deploys.js').then((m) => ({ run: m.rollback })) },
+  status: { summary: 'status <app> (--destination D | --server S)   the app\'s containers', load: () => import('./commands/deploys.js').then((m) => ({ run: m.status })) },
+  logs: { summary: 'logs <app> (--destination D | --server S) [--service S] [--follow] [--tail N]   container logs', load: () => import('./commands/deploys.js').then((m) => ({ run: m.logs })) },
+  unlock: { summary: 'unlock <app> (--destination D | --server S) [--force]   break a stale deploy lock', load: () => import('./commands/deploys.js').then((m) => ({ run: m.unlock })) },
+  secrets: { summary: 'secrets set <app> <NAME>   store an app secret (value from stdin)', load: () => import('./commands/deploys.js').then((m) => ({ run: m.secrets })) },
   validate: { summary: 'validate <file>   check an app definition, compose file or manifests', load: () => import('./commands/validate.js') },
 };
 

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 
 /**
  * A machine Berth runs commands on: a server over SSH or this computer.
@@ -21,6 +21,15 @@ export interface Host {
 
   /** An interactive login shell with a PTY. */
   openShell(size: TerminalSize): Promise<ShellChannel>;
+
+  /** Writes a file atomically (temp file, then rename) with the given mode; the directory must exist. */
+  writeFile(path: string, data: string | Uint8Array, mode: number): Promise<void>;
+
+  /** A byte stream to a unix socket on that machine, e.g. the Docker daemon's, carried by the host's own connection. */
+  connectUnix(path: string): Promise<Duplex>;
+
+  /** A TCP connection opened from that machine, e.g. to a container's address on its Docker network. */
+  connectTcp(host: string, port: number): Promise<Duplex>;
 }
 
 export interface TerminalSize {
@@ -46,11 +55,15 @@ export interface SpawnOptions {
   /** A PTY makes the remote process die with the channel (cancel works) but merges stderr into stdout. */
   pty?: boolean;
   signal?: AbortSignal;
+  /** Extra environment for a program on this computer; servers ignore it (their login shell decides). */
+  env?: Record<string, string>;
 }
 
 export interface ExecChannel {
   readonly stdout: Readable;
   readonly stderr: Readable;
+  /** The program's stdin as a stream, for piping large input with backpressure. */
+  readonly stdin: Writable;
   writeStdin(data: string | Uint8Array): void;
   endStdin(): void;
   /** Resolves when the program ends; rejects with an ApiError (CONNECTION_LOST…) when the connection drops. */

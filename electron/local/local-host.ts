@@ -1,5 +1,8 @@
 import { spawn as spawnProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
+import type { Duplex } from 'node:stream';
 import * as pty from 'node-pty';
 import { ApiError } from '../../shared/api/errors.js';
 import { LOCAL_SERVER_ID } from '../../shared/model/server.js';
@@ -40,7 +43,8 @@ export class LocalHost implements Host {
     const [file, ...args] = argv;
     if (!file) throw new ApiError('INVALID_INPUT', 'No command given to run.');
     options.signal?.throwIfAborted();
-    const child = spawnProcess(file, args, { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, windowsHide: true });
+    const env = options.env ? { ...process.env, ...options.env } : process.env;
+    const child = spawnProcess(file, args, { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, windowsHide: true, env });
     const done = new Promise<{ exitCode: number | null; signal?: string }>((resolve, reject) => {
       child.once('error', (err: NodeJS.ErrnoException) => {
         if (err.name === 'AbortError') reject(new ApiError('CANCELLED', 'The command was cancelled.'));
@@ -56,6 +60,7 @@ export class LocalHost implements Host {
     return {
       stdout: child.stdout,
       stderr: child.stderr,
+      stdin: child.stdin,
       writeStdin: (data) => child.stdin.write(data),
       endStdin: () => child.stdin.end(),
       done,
@@ -84,4 +89,31 @@ export class LocalHost implements Host {
       close: () => term.kill(),
     };
   }
+
+  async writeFile(target: string, data: string | Uint8Array, mode: number): Promise<void> {
+    const temp = `${target}.berth-${process.pid}-${Date.now().toString(36)}.tmp`;
+    try {
+      await fs.writeFile(temp, data, { mode });
+      await fs.chmod(temp, mode);
+      await fs.rename(temp, target);
+    } catch (err) {
+      await fs.rm(temp, { force: true });
+      throw new ApiError('INTERNAL', `Could not write ${target}: ${(err as Error).message}`);
+    }
+  }
+
+  connectUnix(socketPath: string): Promise<Duplex> {
+    return connectSocket(net.connect(socketPath), socketPath);
+  }
+
+  connectTcp(host: string, port: number): Promise<Duplex> {
+    return connectSocket(net.connect(port, host), `${host}:${port}`);
+  }
+}
+
+function connectSocket(socket: net.Socket, what: string): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', (err) => reject(new ApiError('HOST_UNREACHABLE', `Could not connect to ${what} on this computer: ${err.message}`)));
+  });
 }

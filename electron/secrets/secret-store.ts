@@ -1,5 +1,12 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
+import { ApiError } from '../../shared/api/errors.js';
 import { readFileIfExists, writeFileAtomic } from '../storage/atomic-file.js';
+import { corruptFile } from '../storage/corrupt-file.js';
+import { withFileLock } from '../storage/file-lock.js';
+import { cleanTempFilesOnce } from '../storage/temp-files.js';
+
+const LOSS = 'the secrets in it are then lost';
 
 /**
  * Passwords, passphrases and app secrets. Values are never written in plain
@@ -40,9 +47,16 @@ export interface SecretCipher {
   decrypt(data: Buffer): string | Promise<string>;
 }
 
+/**
+ * Secrets in one encrypted file. Every change re-reads the file under its
+ * cross-process lock, so processes sharing the data directory keep each
+ * other's secrets; reads use the last decrypted copy while the file is
+ * unchanged. A file that cannot be read is refused with its name, never
+ * taken for an empty store, and never written over.
+ */
 export class EncryptedFileSecretStore implements SecretStore {
   readonly persistent = true;
-  private cache?: Map<string, string>;
+  private cache?: { stamp: string; map: ReadonlyMap<string, string> };
   private readonly file: string;
 
   constructor(
@@ -58,32 +72,63 @@ export class EncryptedFileSecretStore implements SecretStore {
     return (await this.load()).get(key);
   }
   async set(key: string, value: string) {
-    const map = await this.load();
-    map.set(key, value);
-    await this.save(map);
+    await this.change((map) => {
+      map.set(key, value);
+      return true;
+    });
   }
   async delete(key: string) {
-    const map = await this.load();
-    if (map.delete(key)) await this.save(map);
+    await this.change((map) => map.delete(key));
   }
   async keys() {
     return [...(await this.load()).keys()];
   }
 
-  private async load(): Promise<Map<string, string>> {
-    if (this.cache) return this.cache;
+  /** Read-modify-write under the lock; `edit` returns whether anything changed. */
+  private async change(edit: (map: Map<string, string>) => boolean): Promise<void> {
+    await withFileLock(this.file, async () => {
+      const map = new Map(await this.load());
+      if (!edit(map)) return;
+      const blob = await this.cipher.encrypt(JSON.stringify(Object.fromEntries(map)));
+      await writeFileAtomic(this.file, blob.toString('base64'));
+      this.cache = undefined;
+    });
+  }
+
+  private async load(): Promise<ReadonlyMap<string, string>> {
+    await cleanTempFilesOnce(path.dirname(this.file));
+    const stat = await fs.stat(this.file).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    // A write renames a new file into place, so a new inode (or size or mtime) means someone changed it.
+    const stamp = stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : 'none';
+    if (this.cache?.stamp === stamp) return this.cache.map;
     const text = await readFileIfExists(this.file);
-    const map = new Map<string, string>();
-    if (text) {
-      const plain = await this.cipher.decrypt(Buffer.from(text.trim(), 'base64'));
-      for (const [k, v] of Object.entries(JSON.parse(plain) as Record<string, string>)) map.set(k, v);
-    }
-    this.cache = map;
+    const map = text === undefined ? new Map<string, string>() : await this.decode(text);
+    this.cache = { stamp, map };
     return map;
   }
 
-  private async save(map: Map<string, string>) {
-    const blob = await this.cipher.encrypt(JSON.stringify(Object.fromEntries(map)));
-    await writeFileAtomic(this.file, blob.toString('base64'));
+  private async decode(text: string): Promise<Map<string, string>> {
+    if (!text.trim()) throw corruptFile(this.file, 'is empty, so the secrets it should hold cannot be read', LOSS);
+    let plain: string;
+    try {
+      plain = await this.cipher.decrypt(Buffer.from(text.trim(), 'base64'));
+    } catch (err) {
+      // The passphrase cipher says precisely what is wrong; name the file for any other.
+      if (err instanceof ApiError) throw err;
+      throw corruptFile(this.file, `could not be decrypted (${err instanceof Error ? err.message : String(err)})`, LOSS);
+    }
+    let values: unknown;
+    try {
+      values = JSON.parse(plain);
+    } catch {
+      values = undefined;
+    }
+    if (values === null || typeof values !== 'object' || Array.isArray(values) || Object.values(values).some((v) => typeof v !== 'string')) {
+      throw corruptFile(this.file, 'decrypts to something that is not a set of secrets', LOSS);
+    }
+    return new Map(Object.entries(values as Record<string, string>));
   }
 }

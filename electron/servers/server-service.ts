@@ -44,7 +44,6 @@ export class ServerService {
   private readonly vault: CredentialVault;
   private readonly statuses = new Map<string, ServerStatus>();
   private readonly localHost = new LocalHost();
-  private writes: Promise<unknown> = Promise.resolve();
   private readonly sshDir: string;
 
   constructor(readonly options: ServerServiceOptions) {
@@ -70,6 +69,8 @@ export class ServerService {
   }
 
   async get(id: string): Promise<Server> {
+    // This computer needs no stored settings, so it works even when servers.json cannot be read.
+    if (id === LOCAL_SERVER_ID) return LOCAL;
     const server = (await this.list()).find((s) => s.id === id);
     if (!server) throw new ApiError('NOT_FOUND', `There is no server "${id}". List servers to see their ids.`);
     return server;
@@ -77,6 +78,7 @@ export class ServerService {
 
   /** By id or by name, for the CLI. */
   async find(idOrName: string): Promise<Server> {
+    if (idOrName === LOCAL_SERVER_ID) return LOCAL;
     const servers = await this.list();
     const server = servers.find((s) => s.id === idOrName) ?? servers.find((s) => s.name === idOrName);
     if (!server) throw new ApiError('NOT_FOUND', `There is no server "${idOrName}". Run "berth servers list" to see them.`);
@@ -205,15 +207,15 @@ export class ServerService {
     this.options.events.emit('server.status', status);
   }
 
-  /** Serialises read-modify-write of servers.json. */
-  private mutate<T>(change: (servers: SshServer[]) => Promise<{ servers: SshServer[]; result: T }>): Promise<T> {
-    const run = this.writes.then(async () => {
-      const { servers, result } = await change((await this.store.read()).servers);
-      await this.store.write({ servers });
-      return result;
+  /** Read-modify-write of servers.json under its lock, shared with every other Berth process on this data directory. */
+  private async mutate<T>(change: (servers: SshServer[]) => Promise<{ servers: SshServer[]; result: T }>): Promise<T> {
+    let outcome: { result: T } | undefined;
+    await this.store.update(async (current) => {
+      const { servers, result } = await change(current.servers);
+      outcome = { result };
+      return { servers };
     });
-    this.writes = run.catch(() => undefined);
-    return run;
+    return outcome!.result;
   }
 }
 

@@ -80,6 +80,18 @@ export class SshConnection {
     return forward(this.client, host, port, this.label);
   }
 
+  /** A stream to a unix socket on the server (OpenSSH's streamlocal forwarding). */
+  forwardOutStreamLocal(socketPath: string): Promise<ClientChannel> {
+    if (this.closed) return Promise.reject(connectionLost(this.label));
+    return new Promise((resolve, reject) => {
+      this.client.openssh_forwardOutStreamLocal(socketPath, (err, channel) => {
+        if (!err) resolve(channel);
+        else if (this.closed) reject(connectionLost(this.label));
+        else reject(new ApiError('HOST_UNREACHABLE', `${this.label} could not open ${socketPath} (${err.message}). Check that the path is right and that the SSH user may use it (AllowStreamLocalForwarding in sshd_config, and membership of the docker group for Docker's socket).`));
+      });
+    });
+  }
+
   close(): void {
     this.client.end();
     for (const hop of [...this.hops].reverse()) hop.end();

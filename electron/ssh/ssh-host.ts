@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { SFTPWrapper } from 'ssh2';
 import { ApiError } from '../../shared/api/errors.js';
 import type { ExecChannel, ExecOptions, ExecResult, Host, ShellChannel, SpawnOptions, TerminalSize } from '../hosts/host.js';
@@ -34,6 +35,30 @@ export class SshHost implements Host {
   /** SFTP over the shared connection, for file transfers. */
   async sftp(): Promise<SFTPWrapper> {
     return (await this.connection()).sftp();
+  }
+
+  async writeFile(target: string, data: string | Uint8Array, mode: number): Promise<void> {
+    const sftp = await this.sftp();
+    const temp = `${target}.berth-${process.pid}-${Date.now().toString(36)}.tmp`;
+    try {
+      await sftpCall<void>((cb) => sftp.writeFile(temp, typeof data === 'string' ? data : Buffer.from(data), { mode }, cb));
+      // The mode given to open() is filtered by the server's umask; set it explicitly.
+      await sftpCall<void>((cb) => sftp.chmod(temp, mode, cb));
+      await sftpCall<void>((cb) => sftp.ext_openssh_rename(temp, target, cb)).catch(() => sftpCall<void>((cb) => sftp.rename(temp, target, cb)));
+    } catch (err) {
+      await sftpCall<void>((cb) => sftp.unlink(temp, cb)).catch(() => undefined);
+      throw new ApiError('INTERNAL', `Could not write ${target} on ${this.label}: ${(err as Error).message}`);
+    } finally {
+      sftp.end();
+    }
+  }
+
+  async connectUnix(socketPath: string): Promise<Duplex> {
+    return (await this.connection()).forwardOutStreamLocal(socketPath);
+  }
+
+  async connectTcp(host: string, port: number): Promise<Duplex> {
+    return (await this.connection()).forwardOut(host, port);
   }
 }
 
@@ -81,6 +106,7 @@ function wrapExec(session: SessionChannel, connection: SshConnection, signal?: A
   return {
     stdout: channel,
     stderr: channel.stderr,
+    stdin: channel,
     writeStdin: (data) => channel.write(data),
     endStdin: () => channel.end(),
     done,
@@ -105,4 +131,8 @@ function wrapShell(session: SessionChannel, connection: SshConnection): ShellCha
     resume: () => channel.resume(),
     close: () => channel.close(),
   };
+}
+
+function sftpCall<T>(call: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => call((err, value) => (err ? reject(err) : resolve(value as T))));
 }

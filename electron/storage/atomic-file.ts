@@ -1,14 +1,20 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { assertLockIntact, withFileLock } from './file-lock.js';
+import { tempFileFor } from './temp-files.js';
+
+export { withFileLock } from './file-lock.js';
+export { cleanTempFilesOnce, removeStaleTempFiles } from './temp-files.js';
 
 /**
  * Write via a temp file in the same directory and rename over the target, so
- * a crash or full disk never leaves a half-written file behind.
+ * a crash or full disk never leaves a half-written file behind. Mode 0600 by
+ * default: anything Berth writes may hold a secret. A blind write; for
+ * read-modify-write use `updateFile`, `DocumentStore.update` or `withFileLock`.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const tmp = tempFileFor(file);
   const handle = await fs.open(tmp, 'w', mode);
   try {
     await handle.writeFile(data);
@@ -17,6 +23,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
     await handle.close();
   }
   try {
+    assertLockIntact(file);
     await fs.rename(tmp, file);
   } catch (err) {
     await fs.rm(tmp, { force: true });
@@ -31,4 +38,16 @@ export async function readFileIfExists(file: string): Promise<string | undefined
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/**
+ * Read-modify-write of one file under its cross-process lock: `change` gets
+ * the current text (undefined when there is none) and returns the new text,
+ * or undefined to leave the file as it is.
+ */
+export function updateFile(file: string, change: (current: string | undefined) => Promise<string | undefined> | string | undefined, mode = 0o600): Promise<void> {
+  return withFileLock(file, async () => {
+    const next = await change(await readFileIfExists(file));
+    if (next !== undefined) await writeFileAtomic(file, next, mode);
+  });
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { WEB_TOKEN_PROTOCOL_PREFIX } from '../../shared/api/wire.js';
 
 /** A fresh secret for this run; whoever has it can use the API, so it is printed only to the owner's terminal. */
 export function newToken(): string {
@@ -44,12 +45,12 @@ export function securityHeaders(port: number): Record<string, string> {
   };
 }
 
-export const SESSION_COOKIE = 'berth_session';
-
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
+/** The token the page offered as a `berth.token.<token>` subprotocol, if any. */
+export function offeredToken(header: string | string[] | undefined): string | undefined {
+  const list = Array.isArray(header) ? header.join(',') : (header ?? '');
+  for (const part of list.split(',')) {
+    const protocol = part.trim();
+    if (protocol.startsWith(WEB_TOKEN_PROTOCOL_PREFIX)) return protocol.slice(WEB_TOKEN_PROTOCOL_PREFIX.length);
   }
   return undefined;
 }

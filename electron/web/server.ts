@@ -10,8 +10,8 @@ import { nodeSecretStore } from '../secrets/node-secret-store.js';
 import { resolveDataDir } from '../storage/paths.js';
 import { ApiError, describeIssues } from '../../shared/api/errors.js';
 import type { EventPayload } from '../../shared/api/contract.js';
-import { ClientMessage, encodeTerminalData, WEB_API_PATH, type ServerMessage } from '../../shared/api/wire.js';
-import { allowedOrigins, newToken, readCookie, securityHeaders, SESSION_COOKIE, tokenMatches } from './security.js';
+import { ClientMessage, encodeTerminalData, MAX_WEB_MESSAGE_BYTES, WEB_API_PATH, WEB_API_PROTOCOL, type ServerMessage } from '../../shared/api/wire.js';
+import { allowedOrigins, newToken, offeredToken, securityHeaders, tokenMatches } from './security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -33,9 +33,6 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-/** Largest message a page may send: terminal writes are capped at 1 MiB of text, which JSON escaping can grow. */
-const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
-
 export function packageVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
@@ -43,7 +40,10 @@ export function packageVersion(): string {
 
 /**
  * Serves the UI and its API to a browser on this machine only: bound to
- * 127.0.0.1, reachable only with the per-run token, from our own origin.
+ * 127.0.0.1 and answering only its own Host names. The static UI carries no
+ * secrets and loads without the token; the API socket requires it, offered as
+ * a subprotocol from our own origin. The token is never put in a cookie:
+ * cookies are not scoped by port, so every other local server would get it.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const ownsCore = !options.core;
@@ -52,7 +52,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const rendererDir = options.rendererDir ?? path.join(repoRoot, 'out', 'renderer');
   const token = newToken();
   let port = options.port;
-  const cookieName = () => `${SESSION_COOKIE}_${port}`;
   const hostAllowed = (req: http.IncomingMessage) => allowedOrigins(port).includes(`http://${req.headers.host ?? ''}`);
 
   const assets = sirv(rendererDir, { dev: false, etag: true, dotfiles: false });
@@ -60,25 +59,25 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const server = http.createServer((req, res) => {
     for (const [name, value] of Object.entries(securityHeaders(port))) res.setHeader(name, value);
     if (!hostAllowed(req)) return plain(res, 421, 'Berth answers only on 127.0.0.1 and localhost.');
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (tokenMatches(token, url.searchParams.get('token'))) {
-      res.setHeader('Set-Cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-    } else if (!tokenMatches(token, readCookie(req.headers.cookie, cookieName()))) {
-      return plain(res, 401, 'Open the address printed by `npm run web`: it carries the access token for this session.');
-    }
     if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
       return plain(res, 503, 'The Berth UI is not built. Run `npm run build:web`, then reload.');
     }
     assets(req, res, () => plain(res, 404, 'Not found.'));
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_WEB_MESSAGE_BYTES,
+    handleProtocols: (offered) => (offered.has(WEB_API_PROTOCOL) ? WEB_API_PROTOCOL : false),
+  });
 
   server.on('upgrade', (req, socket, head) => {
+    // Node drops its own listener on upgrade; a reset before the handshake completes must not be an unhandled error.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     if (url.pathname !== WEB_API_PATH) return refuse(socket, 404, 'Not Found');
     if (!hostAllowed(req) || !allowedOrigins(port).includes(req.headers.origin ?? '')) return refuse(socket, 403, 'Forbidden');
-    if (!tokenMatches(token, url.searchParams.get('token'))) return refuse(socket, 401, 'Unauthorized');
+    if (!tokenMatches(token, offeredToken(req.headers['sec-websocket-protocol']))) return refuse(socket, 401, 'Unauthorized');
     sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, core));
   });
 
@@ -114,6 +113,10 @@ function serveSocket(ws: WebSocket, core: BerthCore) {
     if (ws.readyState === ws.OPEN) ws.send(encodeTerminalData(payload as EventPayload<'terminal.data'>), { binary: true });
   });
   ws.on('close', unsubscribe);
+  // A malformed frame (bad UTF-8, RSV bits, no mask, unknown opcode, bad close code) or a message over
+  // MAX_WEB_MESSAGE_BYTES: ws has already sent the matching close code (1002, 1007, 1009) and drops
+  // the connection. Without this listener the 'error' event would end the whole host.
+  ws.on('error', () => undefined);
   ws.on('message', async (raw, isBinary) => {
     const message = parseMessage(isBinary ? undefined : raw.toString());
     if (!message.ok) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Server, ServerInput, ServerStatus, SshConfigCandidate, ServerId } from '../model/server.js';
 import { App, Destination } from '../model/app.js';
 import { Diagnostic } from '../model/diagnostic.js';
+import { ContainerStatus, DeployPlanView, DeployRecord, LockInfo, ReleaseInfo } from '../model/deploy.js';
 
 /**
  * The whole API between the UI and the core, declared once. Electron IPC and
@@ -41,7 +42,13 @@ export const RenderResult = z.object({
 });
 export type RenderResult = z.infer<typeof RenderResult>;
 
-export const AppSummary = z.object({ name: z.string(), services: z.number().int(), updatedAt: z.string() });
+export const AppSummary = z.object({
+  name: z.string(),
+  services: z.number().int(),
+  updatedAt: z.string(),
+  /** Set when the app's file cannot be read: names the file and what to do. The other apps are listed as usual. */
+  error: z.string().optional(),
+});
 export type AppSummary = z.infer<typeof AppSummary>;
 
 export const KubeContext = z.object({ name: z.string(), cluster: z.string(), user: z.string(), namespace: z.string().optional(), current: z.boolean() });
@@ -107,6 +114,29 @@ export const methods = {
   'destinations.remove': method(z.object({ name: z.string() }), z.object({})),
   'kube.contexts': method(none, z.array(KubeContext)),
 
+  /**
+   * Deploys. A plan reads the destination and changes nothing; starting it runs
+   * exactly that plan. Progress arrives as deploy.record and deploy.log events.
+   */
+  'deploys.plan': method(z.object({
+    kind: z.enum(['deploy', 'rollback']).default('deploy'),
+    app: z.string(),
+    destination: z.string(),
+    /** Rollback target; default: the newest kept release before the serving one. */
+    to: z.string().optional(),
+  }), z.object({ planId: z.string(), plan: DeployPlanView })),
+  'deploys.start': method(z.object({ planId: z.string() }), DeployRecord),
+  'deploys.cancel': method(z.object({ deployId: z.string() }), z.object({})),
+  /** This installation's deploy records, newest first (running ones included). */
+  'deploys.list': method(z.object({ app: z.string().optional() }), z.array(DeployRecord)),
+  /** A deploy's log so far (the live part then arrives as deploy.log events). */
+  'deploys.log': method(z.object({ deployId: z.string() }), z.object({ text: z.string() })),
+  /** The releases kept on the destination's server and its lock, newest first. */
+  'releases.list': method(z.object({ app: z.string(), destination: z.string() }), z.object({ releases: z.array(ReleaseInfo), lock: LockInfo.nullable() })),
+  /** Breaks a stale lock (a live one only with force). */
+  'releases.unlock': method(z.object({ app: z.string(), destination: z.string(), force: z.boolean().default(false) }), z.object({ removed: LockInfo.nullable() })),
+  'apps.status': method(z.object({ app: z.string(), destination: z.string() }), z.array(ContainerStatus)),
+
   /** Opens http(s) links in the user's browser; anything else is refused. */
   'shell.openExternal': method(z.object({ url: z.string().url() }), z.object({})),
 } as const;
@@ -140,6 +170,10 @@ export const events = {
   'terminal.status': z.object({ terminalId: TerminalId, state: TerminalState, message: z.string().optional(), exitCode: z.number().nullable().optional() }),
   'server.status': ServerStatus,
   'prompt': Prompt,
+  /** A deploy's record changed (a step started or ended, or the deploy finished). */
+  'deploy.record': DeployRecord,
+  /** Redacted log output of a running deploy, as terminal text (CRLF line ends, ANSI colours). */
+  'deploy.log': z.object({ deployId: z.string(), data: z.string() }),
   /** A prompt was answered elsewhere or timed out; the UI closes it. */
   'prompt.closed': z.object({ promptId: z.string() }),
 } as const;

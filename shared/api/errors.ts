@@ -21,7 +21,13 @@ export const ErrorCode = z.enum([
   'CONNECTION_LOST',
   'CANCELLED',
   'SECRET_STORAGE_UNAVAILABLE',
+  /** A file in Berth's data directory cannot be read; the message names it and says what to do. */
+  'CORRUPT_FILE',
   'UNSUPPORTED',
+  /** Something the server needs (Docker's daemon, compose) is missing or not running; the message says how to fix it. */
+  'UNAVAILABLE',
+  /** Another deploy of the app holds its lock; the message names the holder. */
+  'LOCKED',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

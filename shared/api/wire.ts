@@ -15,8 +15,25 @@ export const ServerMessage = z.discriminatedUnion('type', [
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
-/** Path of the API socket on the web host; the token travels as ?token=. */
+/** Path of the API socket on the web host. */
 export const WEB_API_PATH = '/api';
+
+/** The subprotocol the web host speaks on the API socket; the page offers it first. */
+export const WEB_API_PROTOCOL = 'berth.v1';
+
+/**
+ * The page presents the session token as a second offered subprotocol,
+ * `berth.token.<token>` (base64url is valid there): it never travels in a URL
+ * or a cookie, so no other server on this machine is ever sent it.
+ */
+export const WEB_TOKEN_PROTOCOL_PREFIX = 'berth.token.';
+
+export function tokenProtocol(token: string): string {
+  return `${WEB_TOKEN_PROTOCOL_PREFIX}${token}`;
+}
+
+/** Largest message the web host accepts on the API socket; a larger one closes that socket with 1009. */
+export const MAX_WEB_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 /**
  * 'terminal.data' events travel as binary WebSocket messages instead of JSON:

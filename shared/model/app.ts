@@ -145,6 +145,10 @@ export const Service = z
     labels: z.record(z.string(), z.string()).default({}),
     annotations: z.record(z.string(), z.string()).default({}),
     stopGracePeriodSeconds: z.number().int().min(0).optional(),
+    /** missing (default): an image already on the server is used as is, unless its tag is latest; always: pull on every deploy. */
+    pull: z.enum(['missing', 'always']).optional(),
+    /** How long a deploy waits for this service to become healthy (default 60). */
+    readyTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
   })
   .strict()
   .refine((s) => s.image !== undefined || s.build !== undefined, { message: 'a service needs an image or a build source', path: ['image'] });
@@ -197,6 +201,16 @@ export const DockerDestination = z
     /** caddy: Berth's own proxy, routes switched through its admin API. traefik: labels compatible with Coolify's proxy. none: publish ports. */
     proxy: z.enum(['caddy', 'traefik', 'none']).default('caddy'),
     selinuxRelabel: z.boolean().default(false).describe('append :z to bind mounts'),
+    // Deploy settings; each is optional and has the default the deploy docs state.
+    proxyImage: z.string().min(1).optional().describe('image of the berth-proxy container (default caddy:2)'),
+    httpPort: Port.optional().describe('host port of the proxy for HTTP (default 80)'),
+    httpsPort: Port.optional().describe('host port of the proxy for HTTPS (default 443)'),
+    tls: z.enum(['acme', 'internal']).optional().describe("certificates from Let's Encrypt (acme, default) or Caddy's own CA (internal)"),
+    dockerSocket: z.string().startsWith('/').optional().describe('Docker socket on the server (default /var/run/docker.sock; rootless Docker uses /run/user/<uid>/docker.sock)'),
+    buildOn: z.enum(['server', 'local']).optional().describe('where images are built from source (default server)'),
+    keepReleases: z.number().int().min(1).max(100).optional().describe('releases kept for rollback (default 5)'),
+    drainSeconds: z.number().min(0).max(3600).optional().describe('how long the previous release keeps running after traffic moved (default 30)'),
+    readinessSeconds: z.number().min(0).max(600).optional().describe('how long a service without a health check must stay up (default 7)'),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { YAMLException, load, loadAll } from 'js-yaml';
+import { YAMLException } from 'js-yaml';
 import { apply, generate } from 'json-merge-patch';
 import type { App, Destination, Override, OverrideTarget } from '../model/app.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { type Addressable, caddyObjects, composeObjects, kubernetesObjects, overrideFile } from './render/addressable.js';
 import { buildCompose } from './render/compose/render-compose.js';
 import { buildKubernetes } from './render/kubernetes/render-kubernetes.js';
+import { loadAllYaml, loadYaml, YamlLimitError } from '../yaml/bounded-yaml.js';
 
 type Status = z.infer<typeof OverrideStatus>;
 const keyOf = (kind: string, name: string) => `${kind}\u0000${name}`;
@@ -56,12 +57,14 @@ export function applyEdit(app: App, destination: Destination, path: string, cont
 
   let docs: unknown[];
   try {
-    docs = target === 'kubernetes' ? loadAll(content) : [load(content)];
+    // Bounded: the text comes from the user's editor (size, nesting, alias expansion; see YAML_LIMITS).
+    docs = target === 'kubernetes' ? loadAllYaml(content) : [loadYaml(content)];
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
+    const message = err instanceof YamlLimitError ? err.reason : `${err.reason}; fix the text and save again.`;
     return {
       app,
-      diagnostics: [{ severity: 'error', code: 'EDIT_PARSE_ERROR', message: `${err.reason}; fix the text and save again.`, file: path, ...(err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : {}) }],
+      diagnostics: [{ severity: 'error', code: err instanceof YamlLimitError ? 'EDIT_TOO_LARGE' : 'EDIT_PARSE_ERROR', message, file: path, ...(err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : {}) }],
     };
   }
   const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

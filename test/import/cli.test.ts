@@ -5,20 +5,23 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
 import { App } from '../../shared/model/app.js';
+import { BERTH_BIN, ensureBuiltCli, SOURCE_FALLBACK_NOTICE } from '../support/built-cli.js';
 
-const repo = path.resolve(import.meta.dirname, '../..');
 let dir: string;
 
+/** The built CLI, as users run it: every call checks it did not fall back to the sources. */
 function berth(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin/berth.mjs'), 'import', ...args], {
+  const r = spawnSync(process.execPath, [BERTH_BIN, 'import', ...args], {
     cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, BERTH_CLI_CANARY: 'from-host-env', BERTH_HOME: dir },
   });
+  expect(r.stderr).not.toContain(SOURCE_FALLBACK_NOTICE);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  await ensureBuiltCli();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-import-'));
   fs.writeFileSync(path.join(dir, 'compose.yml'), [
     'services:',

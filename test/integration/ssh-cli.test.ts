@@ -6,9 +6,9 @@ import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
 import { ensurePasswordUser, sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
+import { BERTH_BIN as BIN, ensureBuiltCli, SOURCE_FALLBACK_NOTICE } from '../support/built-cli.js';
 
 const skip = skipUnlessAvailable('sshd', sshdUnavailableReason());
-const BIN = path.resolve(__dirname, '../../bin/berth.mjs');
 
 interface Run {
   code: number | null;
@@ -31,11 +31,16 @@ describe.skipIf(skip)('berth servers / exec CLI end to end', () => {
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.on('close', (code) => {
+        // The built CLI, as users run it, not the sources through tsx.
+        expect(stderr).not.toContain(SOURCE_FALLBACK_NOTICE);
+        resolve({ code, stdout, stderr });
+      });
       child.stdin.end(stdin ?? '');
     });
 
   beforeAll(async () => {
+    await ensureBuiltCli();
     sshd = await startSshd();
     home = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-cli-'));
   });

@@ -115,7 +115,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Pids of every process below `root`, from ps; the harness ends only what its own sshd spawned. */
-async function descendants(root: number): Promise<number[]> {
+export async function descendants(root: number): Promise<number[]> {
   const { stdout } = await execFileAsync('ps', ['-A', '-o', 'pid=,ppid=']);
   const children = new Map<number, number[]>();
   for (const line of stdout.split('\n')) {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { dump } from 'js-yaml';
 import type { Diagnostic } from '../../../shared/model/diagnostic.js';
 import { importCompose } from '../../../shared/translate/import/index.js';
+import { dumpYamlText } from '../../../shared/yaml/bounded-yaml.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../context.js';
 
@@ -79,6 +79,6 @@ export async function run(ctx: CliContext): Promise<number> {
     ctx.stderr.write('berth import: the import failed; fix the errors above and run it again.\n');
     return 1;
   }
-  ctx.stdout.write(dump(result.app, { lineWidth: -1, noRefs: true }));
+  ctx.stdout.write(dumpYamlText(result.app, { lineWidth: -1, noRefs: true }));
   return 0;
 }

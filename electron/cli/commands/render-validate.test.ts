@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
+import { BERTH_BIN, ensureBuiltCli, SOURCE_FALLBACK_NOTICE } from '../../../test/support/built-cli.js';
 
 async function cli(args: string[], env: NodeJS.ProcessEnv) {
   const stdout = new PassThrough();
@@ -49,10 +51,28 @@ describe('berth render / validate', () => {
     const outDir = path.join(dir, 'out');
     expect((await cli(['render', path.join(dir, 'berth.yaml'), '--target', 'compose', '--out', outDir], env)).code).toBe(0);
     expect((await fs.readdir(outDir)).sort()).toEqual(['.env.web', 'caddy.json', 'compose.yaml']);
-    expect((await fs.stat(path.join(outDir, '.env.web'))).mode & 0o777).toBe(0o600);
+    // Any of them can hold a secret (compose.yaml with --reveal-secrets, caddy.json's routes), so all are 0600.
+    for (const f of await fs.readdir(outDir)) expect([f, (await fs.stat(path.join(outDir, f))).mode & 0o777]).toEqual([f, 0o600]);
     const k8s = await cli(['render', path.join(dir, 'berth.yaml'), '--target', 'kubernetes'], env);
     expect(k8s.code).toBe(0);
     expect(k8s.out).toContain('kind: Ingress');
+  });
+
+  it('the built CLI writes --out files 0600 too, revealed secrets and all', async () => {
+    await ensureBuiltCli();
+    const outDir = path.join(dir, 'out-built');
+    for (const target of ['compose', 'kubernetes']) {
+      const r = spawnSync(process.execPath, [BERTH_BIN, 'render', path.join(dir, 'berth.yaml'), '--target', target, '--reveal-secrets', '--out', path.join(outDir, target)], {
+        env: { PATH: process.env.PATH, ...env },
+        encoding: 'utf8',
+      });
+      expect(r.stderr).not.toContain(SOURCE_FALLBACK_NOTICE);
+      expect(r.stderr).toContain('wrote ');
+      const files = await fs.readdir(path.join(outDir, target));
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) expect([f, (await fs.stat(path.join(outDir, target, f))).mode & 0o777]).toEqual([f, 0o600]);
+    }
+    expect((await fs.stat(outDir)).mode & 0o777).toBe(0o700);
   });
 
   it('exits non-zero on render errors and usage errors', async () => {

@@ -17,7 +17,8 @@ const HELP = `Usage: berth render <app-file> --target compose|kubernetes [--dest
 
 Prints the main rendered file (compose.yaml or kubernetes.yaml) on stdout.
 Other files (caddy.json, .env.<service>, build secrets) are listed on stderr;
---out DIR writes every file into DIR instead (env files with mode 0600).
+--out DIR writes every file into DIR instead, each with mode 0600 (only
+you can read them: any of them may hold a secret).
 Without --destination: local-docker for compose, the first saved Kubernetes
 destination (or namespace "default") for kubernetes. Secret values are
 masked unless --reveal-secrets; the CLI does not read the app's secrets, so
@@ -52,9 +53,8 @@ export async function run(ctx: CliContext): Promise<number> {
 
   const [main, ...others] = result.files;
   if (values.out) {
-    for (const f of result.files) {
-      await writeFileAtomic(path.join(values.out, f.path), f.content, f.language === 'dotenv' || f.path.startsWith('.secrets/') ? 0o600 : 0o644);
-    }
+    // 0600 for every file: compose.yaml holds revealed secrets and caddy.json may carry credentials, not only the env files.
+    for (const f of result.files) await writeFileAtomic(path.join(values.out, f.path), f.content, 0o600);
     ctx.stderr.write(`wrote ${result.files.map((f) => f.path).join(', ')} to ${values.out}\n`);
   } else {
     if (main) ctx.stdout.write(main.content);

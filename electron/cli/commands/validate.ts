@@ -1,11 +1,12 @@
 import fs from 'node:fs/promises';
-import { YAMLException, loadAll } from 'js-yaml';
+import { YAMLException } from 'js-yaml';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../context.js';
 import type { Diagnostic } from '../../../shared/model/diagnostic.js';
 import { App, APP_API_VERSION } from '../../../shared/model/app.js';
 import { validateAppReferences } from '../../../shared/validate/app.js';
 import { validateComposeOutput, validateKubernetesOutput } from '../../../shared/translate/render/validate-output.js';
+import { loadAllYaml, YamlLimitError } from '../../../shared/yaml/bounded-yaml.js';
 import { printDiagnostics } from './print-diagnostics.js';
 
 const HELP = `Usage: berth validate <file>
@@ -29,10 +30,10 @@ export async function run(ctx: CliContext): Promise<number> {
   const text = await fs.readFile(file, 'utf8');
   let docs: unknown[];
   try {
-    docs = loadAll(text).filter((d) => d !== null && d !== undefined);
+    docs = loadAllYaml(text).filter((d) => d !== null && d !== undefined);
   } catch (err) {
     const mark = err instanceof YAMLException ? err.mark : undefined;
-    printDiagnostics(ctx, [{ severity: 'error', code: 'YAML_INVALID', message: err instanceof YAMLException ? err.reason : String(err), file, ...(mark ? { line: mark.line + 1, column: mark.column + 1 } : {}) }]);
+    printDiagnostics(ctx, [{ severity: 'error', code: err instanceof YamlLimitError ? 'YAML_TOO_LARGE' : 'YAML_INVALID', message: err instanceof YAMLException ? err.reason : String(err), file, ...(mark ? { line: mark.line + 1, column: mark.column + 1 } : {}) }]);
     return 1;
   }
   const { kind, diagnostics } = check(docs, file);

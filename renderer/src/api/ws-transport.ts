@@ -1,27 +1,43 @@
 import type { Transport } from '../../../shared/api/client';
 import type { EventName } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
-import { decodeTerminalData, WEB_API_PATH, type ServerMessage } from '../../../shared/api/wire';
+import { decodeTerminalData, MAX_WEB_MESSAGE_BYTES, tokenProtocol, WEB_API_PATH, WEB_API_PROTOCOL, type ServerMessage } from '../../../shared/api/wire';
 
-/** Transport for the web host: one WebSocket, calls matched to results by id. */
+export const NO_TOKEN_MESSAGE = 'This tab has no access token for the Berth web host. Open the address printed by `npm run web`: it carries the token for this session.';
+
+const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+
+/** UTF-8 length of a message, counted only when it could be near the limit. */
+function byteLength(text: string): number {
+  return text.length * 3 <= MAX_WEB_MESSAGE_BYTES ? text.length : new TextEncoder().encode(text).length;
+}
+
+/**
+ * Transport for the web host: one WebSocket to the page's own origin, calls
+ * matched to results by id. The token is offered as a subprotocol, the only
+ * place it is sent: never in the URL, never in a cookie.
+ */
 export function createWebSocketTransport(token: string, base: Location = window.location): Transport {
-  const url = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}${WEB_API_PATH}?token=${encodeURIComponent(token)}`;
+  const url = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}${WEB_API_PATH}`;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let nextId = 1;
   let opened: Promise<WebSocket> | undefined;
 
   const connect = (): Promise<WebSocket> => {
+    if (!token) return Promise.reject(new ApiError('CONNECTION_LOST', NO_TOKEN_MESSAGE));
     if (opened) return opened;
     opened = new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, [WEB_API_PROTOCOL, tokenProtocol(token)]);
       // Terminal output arrives as binary frames (see wire.ts); a Blob would need an async read per frame.
       ws.binaryType = 'arraybuffer';
       ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new ApiError('CONNECTION_LOST', 'Cannot reach the Berth web host. Is `npm run web` still running?'));
-      ws.onclose = () => {
+      ws.onerror = () =>
+        reject(new ApiError('CONNECTION_LOST', 'Cannot reach the Berth web host. Is `npm run web` still running? Its token changes at every start: after a restart, open the new address it printed.'));
+      ws.onclose = (ev: CloseEvent) => {
         opened = undefined;
-        for (const p of pending.values()) p.reject(new ApiError('CONNECTION_LOST', 'The Berth web host closed the connection. Reload the page.'));
+        const why = ev.code === 1009 ? `The Berth web host closed the connection: a message was larger than the ${mib(MAX_WEB_MESSAGE_BYTES)} it accepts. Reload the page.` : 'The Berth web host closed the connection. Reload the page.';
+        for (const p of pending.values()) p.reject(new ApiError('CONNECTION_LOST', why));
         pending.clear();
       };
       ws.onmessage = (ev: MessageEvent<string | ArrayBuffer>) => {
@@ -47,11 +63,17 @@ export function createWebSocketTransport(token: string, base: Location = window.
 
   return {
     async call(method, input) {
-      const ws = await connect();
       const id = nextId++;
+      const text = JSON.stringify({ type: 'call', id, method, input });
+      const size = byteLength(text);
+      // The host would close the socket on it (1009), failing every other call in flight too.
+      if (size > MAX_WEB_MESSAGE_BYTES) {
+        throw new ApiError('INVALID_INPUT', `This request is ${mib(size)}; the Berth web host accepts at most ${mib(MAX_WEB_MESSAGE_BYTES)} in one request. Use a smaller file or text.`);
+      }
+      const ws = await connect();
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        ws.send(JSON.stringify({ type: 'call', id, method, input }));
+        ws.send(text);
       });
     },
     subscribe(event: EventName, listener) {

@@ -1,5 +1,6 @@
-import { CORE_SCHEMA, EVENT_ID, YAMLException, constructFromEvents, getScalarValue, mergeTag, parseEvents } from 'js-yaml';
+import { CORE_SCHEMA, EVENT_ID, YAMLException, constructFromEvents, getScalarValue, mergeTag } from 'js-yaml';
 import type { Event } from 'js-yaml';
+import { parseYamlEvents, YamlLimitError } from '../../yaml/bounded-yaml.js';
 
 /** A key path into a parsed document: mapping keys and sequence indexes. */
 export type YamlPath = ReadonlyArray<string | number>;
@@ -18,7 +19,7 @@ export interface ParsedYaml {
 export class YamlParseError extends Error {
   constructor(
     message: string,
-    readonly code: 'IMPORT_YAML_INVALID' | 'IMPORT_YAML_MERGE_SEQUENCE',
+    readonly code: 'IMPORT_YAML_INVALID' | 'IMPORT_YAML_MERGE_SEQUENCE' | 'IMPORT_YAML_TOO_LARGE',
     readonly position: SourcePosition | undefined,
   ) {
     super(message);
@@ -101,12 +102,14 @@ export function parseYaml(source: string, fileName?: string): ParsedYaml {
   let value: unknown;
   let offsets: Map<string, number>;
   try {
-    const events = parseEvents(source, fileName ? { filename: fileName } : {});
+    // Size, nesting and alias expansion are bounded here, before any value is built (YAML_LIMITS).
+    const events = parseYamlEvents(source, fileName ? { filename: fileName } : {});
     [value] = constructFromEvents(events, { source, schema: COMPOSE_SCHEMA, ...(fileName ? { filename: fileName } : {}) });
     offsets = indexPositions(events, source);
   } catch (err) {
     if (err instanceof YAMLException) {
       const position = err.mark ? { line: err.mark.line + 1, column: err.mark.column + 1 } : undefined;
+      if (err instanceof YamlLimitError) throw new YamlParseError(err.reason, 'IMPORT_YAML_TOO_LARGE', position);
       const mergeOfSequence = /cannot merge mappings/.test(err.reason);
       throw new YamlParseError(
         mergeOfSequence

@@ -1,11 +1,12 @@
-import { dump } from 'js-yaml';
+import { dumpYamlText } from '../../yaml/bounded-yaml.js';
 
 /**
  * Output text is deterministic: key order is the order the renderers build
- * objects in, never the YAML library's, and lines are never folded.
+ * objects in, never the YAML library's, and lines are never folded. Strings
+ * of any length are written (see dumpYamlText).
  */
 export function dumpYaml(value: unknown): string {
-  return dump(value, { noRefs: true, lineWidth: -1 });
+  return dumpYamlText(value, { noRefs: true, lineWidth: -1 });
 }
 
 export function dumpYamlDocuments(values: unknown[]): string {

@@ -3,6 +3,15 @@ import { api } from '../../../api/api';
 import type { App } from '../../../../../shared/model/app';
 import type { Diagnostic } from '../../../../../shared/model/diagnostic';
 import { errorMessage } from '../../../lib/errors';
+import { YAML_LIMITS } from '../../../../../shared/yaml/bounded-yaml';
+
+const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+
+/** Said before anything is sent: the host would refuse it anyway (YAML_LIMITS.maxChars). */
+function tooLarge(what: string, size: number): string | null {
+  if (size <= YAML_LIMITS.maxChars) return null;
+  return `${what} is ${mib(size)}; Berth imports compose files of up to ${mib(YAML_LIMITS.maxChars)}. Remove what is not needed (large embedded files, long comments) or split it, then import again.`;
+}
 
 /** Paste or pick a docker-compose file; the import's findings are shown with their codes before opening the app. */
 export function ImportDialog({ onOpen, onCancel }: { onOpen: (app: App) => void; onCancel: () => void }) {
@@ -16,13 +25,19 @@ export function ImportDialog({ onOpen, onCancel }: { onOpen: (app: App) => void;
 
   const pickFile = async (file: File | undefined) => {
     if (!file) return;
+    const problem = tooLarge(file.name, file.size);
+    setError(problem);
+    setResult(null);
+    if (problem) return;
     setContent(await file.text());
     if (!name) setName(file.name.replace(/\.(ya?ml)$/i, '').replace(/^(docker-)?compose$/i, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, ''));
   };
 
   const run = async () => {
+    const problem = tooLarge('The pasted text', content.length);
+    setError(problem);
+    if (problem) return;
     setBusy(true);
-    setError(null);
     try {
       setResult(await api.call('apps.importCompose', { content, ...(name ? { name } : {}), ...(envFile ? { envFile } : {}) }));
     } catch (err) {

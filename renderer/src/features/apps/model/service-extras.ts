@@ -1,4 +1,5 @@
-import { dump, load, YAMLException } from 'js-yaml';
+import { YAMLException } from 'js-yaml';
+import { dumpYamlText, loadYaml } from '../../../../../shared/yaml/bounded-yaml';
 
 /** Service fields with their own widgets; everything else is edited as YAML in the "More" field. */
 export const FORM_FIELDS = ['image', 'ports', 'routes', 'env', 'mounts', 'healthcheck', 'resources', 'replicas', 'restart'] as const;
@@ -10,7 +11,7 @@ const isEmpty = (v: unknown) =>
 /** The service's other fields as YAML, leaving out empty defaults so the field shows only what the user set. */
 export function extrasToYaml(service: Record<string, unknown>): string {
   const extras = Object.fromEntries(Object.entries(service).filter(([k, v]) => !formFields.has(k) && !isEmpty(v)));
-  return Object.keys(extras).length === 0 ? '' : dump(extras, { lineWidth: -1 });
+  return Object.keys(extras).length === 0 ? '' : dumpYamlText(extras, { lineWidth: -1 });
 }
 
 export type ExtrasResult = { ok: true; service: Record<string, unknown> } | { ok: false; message: string; line?: number };
@@ -19,7 +20,7 @@ export type ExtrasResult = { ok: true; service: Record<string, unknown> } | { ok
 export function applyExtrasYaml(service: Record<string, unknown>, text: string): ExtrasResult {
   let parsed: unknown;
   try {
-    parsed = text.trim() === '' ? {} : load(text);
+    parsed = text.trim() === '' ? {} : loadYaml(text);
   } catch (err) {
     if (err instanceof YAMLException) return { ok: false, message: err.reason, line: err.mark ? err.mark.line + 1 : undefined };
     throw err;

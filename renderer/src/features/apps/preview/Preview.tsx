@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { dump, load, YAMLException } from 'js-yaml';
+import { YAMLException } from 'js-yaml';
+import { dumpYamlText, loadYaml } from '../../../../../shared/yaml/bounded-yaml';
 import { api } from '../../../api/api';
 import type { RenderedFile } from '../../../../../shared/api/contract';
 import type { Diagnostic } from '../../../../../shared/model/diagnostic';
@@ -53,7 +54,7 @@ export function Preview() {
 
   useEffect(() => () => timers.current.forEach(clearTimeout), []);
 
-  const berthYaml = useMemo(() => (app ? dump(app, { lineWidth: -1, noRefs: true }) : ''), [app]);
+  const berthYaml = useMemo(() => (app ? dumpYamlText(app, { lineWidth: -1, noRefs: true }) : ''), [app]);
   const files: RenderedFile[] = useMemo(
     () => [...(render?.files ?? []), { path: BERTH_FILE, language: 'yaml', content: berthYaml, editable: true }],
     [render, berthYaml],
@@ -70,7 +71,7 @@ export function Preview() {
 
   const applyBerthYaml = useCallback((text: string) => {
     try {
-      const parsed = load(text);
+      const parsed = loadYaml(text);
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
         return setEditProblems(BERTH_FILE, [{ severity: 'error', code: 'NOT_A_MAPPING', message: 'berth.yaml must be a mapping (apiVersion, kind, name, services…).', line: 1 }]);
       }

@@ -1,0 +1,326 @@
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { ApiError } from '../../shared/api/errors.js';
+import type { App, Destination, DockerDestination } from '../../shared/model/app.js';
+import type { ContainerStatus, DeployPlanView, DeployRecord, LockInfo, ReleaseInfo } from '../../shared/model/deploy.js';
+import { createRedactor } from '../../shared/deploy/redact.js';
+import { newReleaseId } from '../../shared/deploy/release-id.js';
+import { appSecretKey } from '../../shared/model/secret-keys.js';
+import { renderApp } from '../../shared/translate/index.js';
+import type { EventBus } from '../api/event-bus.js';
+import type { Host } from '../hosts/host.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { secretNames } from '../apps/render-service.js';
+import { DeployLog } from './engine/deploy-log.js';
+import { DeployRecords } from './engine/records.js';
+import { runSteps } from './engine/runner.js';
+import { dockerApi, followLogs } from './docker/docker-api.js';
+import { planDockerDeploy, planDockerRollback, type DockerPlan } from './docker/docker-planner.js';
+import { homeAndSocket, inspectServer, readLock } from './docker/server-facts.js';
+import { ServerLayout } from './docker/docker-cli.js';
+import { markReleaseFailed } from './docker/steps/release.js';
+
+export interface DeployServiceOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  events: EventBus;
+  version: string;
+  /** The host a server id (or "local") names. */
+  host(serverId: string): Promise<Host>;
+  /** This computer, for local builds. */
+  local?: Host;
+  /** Where BERTH_SECRET_<NAME> values come from (the CLI passes its environment). */
+  env?: NodeJS.ProcessEnv;
+  /** Who deploys, as recorded on the server; defaults to user@hostname. */
+  by?: string;
+  /** Seconds between lock heartbeats (tests shorten it). */
+  heartbeatSeconds?: number;
+}
+
+export interface PlanRequest {
+  kind: 'deploy' | 'rollback';
+  app?: App;
+  appName?: string;
+  destination: Destination;
+  /** Rollback target; default: the newest kept release before the serving one. */
+  to?: string;
+  buildOn?: 'server' | 'local';
+}
+
+interface PendingPlan {
+  plan: DockerPlan;
+  request: PlanRequest;
+  secretValues: string[];
+  expires: number;
+}
+
+interface RunningDeploy {
+  record: DeployRecord;
+  log: DeployLog;
+  abort: AbortController;
+  done: Promise<DeployRecord>;
+}
+
+const PLAN_TTL_MS = 15 * 60 * 1000;
+
+/**
+ * Plans, runs and remembers deploys. A plan is made first (reading the
+ * server, changing nothing) and kept here; starting it runs exactly that
+ * plan. Records and logs go to this installation's data directory, releases
+ * to the server, so every installation sees the same history.
+ */
+export class DeployService {
+  readonly records: DeployRecords;
+  private readonly plans = new Map<string, PendingPlan>();
+  private readonly running = new Map<string, RunningDeploy>();
+
+  constructor(private readonly options: DeployServiceOptions) {
+    this.records = new DeployRecords(options.dataDir);
+  }
+
+  private get by(): string {
+    return this.options.by ?? `${os.userInfo().username}@${os.hostname()}`;
+  }
+
+  async plan(request: PlanRequest): Promise<{ planId: string; plan: DeployPlanView }> {
+    const destination = dockerOnly(request.destination);
+    const server = await this.options.host(destination.server);
+    const releaseId = newReleaseId();
+    const common = {
+      destination, server, local: this.options.local, by: this.by, berthVersion: this.options.version, releaseId, buildOn: request.buildOn,
+      localCheckoutDir: (git: string) => path.join(this.options.dataDir, 'build-src', createHash('sha256').update(git).digest('hex').slice(0, 12)),
+    };
+    let secretValues: string[];
+    let plan: DockerPlan;
+    if (request.kind === 'rollback') {
+      plan = await planDockerRollback({ ...common, appName: request.appName ?? request.app?.name ?? '', to: request.to });
+      secretValues = await this.knownSecretValues(plan.ctx.app);
+    } else {
+      if (!request.app) throw new ApiError('INVALID_INPUT', 'No app to deploy.');
+      const secrets = await this.resolveSecrets(request.app);
+      secretValues = Object.values(secrets);
+      plan = await planDockerDeploy({ ...common, app: request.app, secrets });
+    }
+    this.prune();
+    this.plans.set(releaseId, { plan, request, secretValues, expires: Date.now() + PLAN_TTL_MS });
+    const redact = createRedactor(secretValues);
+    return { planId: releaseId, plan: JSON.parse(redact(JSON.stringify(plan.view))) as DeployPlanView };
+  }
+
+  /** Starts a planned deploy; resolves once it is running (watch events, or `wait`). */
+  async start(planId: string): Promise<DeployRecord> {
+    const pending = this.plans.get(planId);
+    if (!pending) throw new ApiError('NOT_FOUND', 'That plan has expired or was already used; make a new plan.');
+    this.plans.delete(planId);
+    const { plan, request } = pending;
+    const view = plan.view;
+    for (const r of this.running.values()) {
+      if (r.record.app === view.app && r.record.destination === view.destination) throw new ApiError('LOCKED', `${view.app} is already being deployed to ${view.destination} from here (${r.record.id}).`);
+    }
+    const record: DeployRecord = {
+      id: view.releaseId, kind: view.kind, app: view.app, destination: view.destination, server: view.server, by: this.by,
+      startedAt: new Date().toISOString(), outcome: 'running', steps: view.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
+    };
+    const redact = createRedactor(pending.secretValues);
+    const log = new DeployLog(this.records.logPath(record), redact, (data) => this.options.events.emit('deploy.log', { deployId: record.id, data }));
+    const abort = new AbortController();
+    const server = await this.options.host(view.server);
+    await this.records.save(record);
+    const publish = () => {
+      void this.records.save(record).catch(() => undefined);
+      this.options.events.emit('deploy.record', structuredClone(record));
+    };
+    log.line(`\u001b[1mBerth ${view.kind} ${view.app} → ${view.destination} as ${view.releaseId}\u001b[0m`);
+    for (const s of view.services) log.line(`  ${s.summary}`);
+    for (const w of view.warnings) log.line(`\u001b[33m  ! ${w}\u001b[0m`);
+    const done = (async () => {
+      const outcome = await runSteps(plan.steps, {
+        server, local: this.options.local, log, signal: abort.signal,
+        heartbeat: { action: plan.heartbeat, intervalMs: (this.options.heartbeatSeconds ?? 10) * 1000 },
+        onStep: (index, status) => {
+          const step = record.steps[index];
+          if (!step) return;
+          step.status = status;
+          if (status === 'running') step.startedAt = new Date().toISOString();
+          else if (status !== 'pending') step.finishedAt = new Date().toISOString();
+          publish();
+        },
+      }).catch((err: unknown) => ({ ok: false as const, cancelled: false, interrupted: false, failedStep: 'internal', error: err instanceof Error ? err : new Error(String(err)) }));
+      record.finishedAt = new Date().toISOString();
+      if (outcome.ok) {
+        record.outcome = 'succeeded';
+        log.line(`\u001b[32m✓ ${view.releaseId} is serving.\u001b[0m`);
+        if (request.kind === 'deploy' && request.app) {
+          const masked = renderApp(request.app, request.destination, { secrets: Object.fromEntries(secretNames(request.app).map((n) => [n, ''])), revealSecrets: false });
+          await this.records.saveLastDeployed(view.app, view.destination, masked.files, record.finishedAt).catch(() => undefined);
+        }
+      } else {
+        record.outcome = outcome.cancelled ? 'cancelled' : outcome.interrupted ? 'interrupted' : 'failed';
+        record.failedStep = outcome.failedStep;
+        record.error = redact(outcome.error.message);
+        if (!outcome.interrupted) await markReleaseFailed(plan.ctx, server, outcome.cancelled ? 'cancelled' : 'failed', record.error);
+        log.line(outcome.interrupted
+          ? `\u001b[31mThe connection to the server was lost during "${outcome.failedStep}". The deploy is marked interrupted; the next deploy of ${view.app} cleans up what it left.\u001b[0m`
+          : `\u001b[31m${record.outcome === 'cancelled' ? 'Cancelled' : 'Failed'}: ${view.previousRelease ? `${view.previousRelease} keeps serving.` : 'nothing was serving before.'}\u001b[0m`);
+      }
+      await log.close();
+      this.running.delete(record.id);
+      publish();
+      return structuredClone(record);
+    })();
+    this.running.set(record.id, { record, log, abort, done });
+    publish();
+    return structuredClone(record);
+  }
+
+  wait(deployId: string): Promise<DeployRecord> {
+    const run = this.running.get(deployId);
+    if (run) return run.done;
+    return this.records.get(deployId).then((r) => {
+      if (!r) throw new ApiError('NOT_FOUND', `No deploy ${deployId}.`);
+      return r;
+    });
+  }
+
+  cancel(deployId: string): void {
+    const run = this.running.get(deployId);
+    if (!run) throw new ApiError('NOT_FOUND', `Deploy ${deployId} is not running here.`);
+    run.log.line('\u001b[33mCancelling: stopping the remote work…\u001b[0m');
+    run.abort.abort(new ApiError('CANCELLED', 'Cancelled by the user.'));
+  }
+
+  /** Local records, newest first, with running deploys' live state. */
+  async list(app?: string): Promise<DeployRecord[]> {
+    const stored = await this.records.list(app);
+    return stored.map((r) => structuredClone(this.running.get(r.id)?.record ?? r));
+  }
+
+  async log(deployId: string): Promise<string> {
+    const run = this.running.get(deployId);
+    if (run) return run.log.text();
+    const record = await this.records.get(deployId);
+    if (!record) throw new ApiError('NOT_FOUND', `No deploy ${deployId}.`);
+    return this.records.readLog(record);
+  }
+
+  /** The server's history of the app on that destination, newest first. */
+  async releases(appName: string, destination: Destination): Promise<{ releases: ReleaseInfo[]; lock: LockInfo | null }> {
+    const d = dockerOnly(destination);
+    const host = await this.options.host(d.server);
+    const facts = await inspectServer(host, { app: appName, socket: d.dockerSocket, imageRefs: [] });
+    return { releases: facts.releases, lock: facts.lock ?? null };
+  }
+
+  /** Breaks the app's lock on the server; refuses a live one unless forced. */
+  async unlock(appName: string, destination: Destination, force = false): Promise<{ removed: LockInfo | null }> {
+    const d = dockerOnly(destination);
+    const host = await this.options.host(d.server);
+    const { home } = await homeAndSocket(host, d.dockerSocket);
+    const dir = new ServerLayout(home).lockDir(appName);
+    const lock = await readLock(host, dir);
+    if (!lock) return { removed: null };
+    if (!lock.stale && !force) {
+      throw new ApiError('LOCKED', `The lock of ${appName} is live: ${lock.by} is deploying ${lock.releaseId} (heartbeat ${lock.heartbeatAgeSeconds ?? '?'} s ago). Wait for it, or force it only if you are sure that deploy is gone.`);
+    }
+    await host.exec(['rm', '-rf', dir]);
+    return { removed: lock };
+  }
+
+  async status(appName: string, destination: Destination): Promise<ContainerStatus[]> {
+    const d = dockerOnly(destination);
+    const host = await this.options.host(d.server);
+    const api = dockerApi(host, (await homeAndSocket(host, d.dockerSocket)).socket);
+    const containers = await api.listContainers({ all: true, filters: { label: [`berth.app=${appName}`] } });
+    const out: ContainerStatus[] = [];
+    for (const c of containers) {
+      const info = await api.getContainer(c.Id).inspect().catch(() => undefined);
+      out.push({
+        service: c.Labels['berth.service'] ?? c.Labels['com.docker.compose.service'] ?? '?',
+        name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+        release: c.Labels['berth.release'],
+        state: c.State,
+        health: info?.State.Health?.Status,
+        restarts: info?.RestartCount ?? 0,
+        startedAt: info?.State.StartedAt,
+        image: c.Image,
+      });
+    }
+    return out.sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
+  }
+
+  /** Container logs, each line prefixed with its service; follows until the signal aborts. */
+  async logs(appName: string, destination: Destination, options: { service?: string; tail: number; follow: boolean; signal?: AbortSignal }, write: (text: string) => void): Promise<void> {
+    const d = dockerOnly(destination);
+    const host = await this.options.host(d.server);
+    const api = dockerApi(host, (await homeAndSocket(host, d.dockerSocket)).socket);
+    const labels = [`berth.app=${appName}`, ...(options.service ? [`berth.service=${options.service}`] : [])];
+    const containers = (await api.listContainers({ filters: { label: labels } })).filter((c) => c.State === 'running' || !options.follow);
+    if (containers.length === 0) throw new ApiError('NOT_FOUND', `${appName} has no ${options.service ? `${options.service} ` : ''}containers on ${destination.name}.`);
+    const width = Math.max(...containers.map((c) => (c.Labels['berth.service'] ?? '').length));
+    await Promise.all(containers.map(async (c) => {
+      const prefix = `${(c.Labels['berth.service'] ?? '?').padEnd(width)} | `;
+      const stream = await followLogs(api, c.Id, { tail: options.tail, follow: options.follow, signal: options.signal });
+      let partial = '';
+      await new Promise<void>((resolve) => {
+        stream.on('data', (chunk: Buffer | string) => {
+          const text = partial + chunk.toString();
+          const lines = text.split('\n');
+          partial = lines.pop() ?? '';
+          for (const line of lines) write(`${prefix}${line}\n`);
+        });
+        stream.on('end', () => {
+          if (partial) write(`${prefix}${partial}\n`);
+          resolve();
+        });
+        stream.on('error', () => resolve());
+        options.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }));
+  }
+
+  async dispose(): Promise<void> {
+    for (const run of this.running.values()) run.abort.abort(new ApiError('CANCELLED', 'Berth is closing.'));
+    await Promise.all([...this.running.values()].map((r) => r.done.catch(() => undefined)));
+  }
+
+  /** Each referenced secret from the store, else BERTH_SECRET_<NAME>; a missing one fails before the server is touched. */
+  private async resolveSecrets(app: App): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    const missing: string[] = [];
+    for (const name of secretNames(app)) {
+      const value = (await this.options.secrets.get(appSecretKey(app.name, name))) ?? this.options.env?.[secretEnvName(name)];
+      if (value === undefined) missing.push(name);
+      else out[name] = value;
+    }
+    if (missing.length > 0) {
+      throw new ApiError('INVALID_INPUT', `${app.name} needs ${missing.length === 1 ? 'a secret that has' : 'secrets that have'} no value: ${missing.join(', ')}. Set ${missing.length === 1 ? 'it' : 'them'} in the app's secrets (berth secrets set ${app.name} ${missing[0]}), or in the environment as ${missing.map(secretEnvName).join(', ')}.`);
+    }
+    return out;
+  }
+
+  private async knownSecretValues(app: App): Promise<string[]> {
+    const values: string[] = [];
+    for (const name of secretNames(app)) {
+      const value = (await this.options.secrets.get(appSecretKey(app.name, name))) ?? this.options.env?.[secretEnvName(name)];
+      if (value !== undefined) values.push(value);
+    }
+    return values;
+  }
+
+  private prune() {
+    const now = Date.now();
+    for (const [id, p] of this.plans) if (p.expires < now) this.plans.delete(id);
+  }
+}
+
+export function secretEnvName(name: string): string {
+  return `BERTH_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+function dockerOnly(destination: Destination): DockerDestination {
+  if (destination.type !== 'docker') {
+    throw new ApiError('UNSUPPORTED', `${destination.name} is a Kubernetes destination; Kubernetes deploys are not available yet. Render the manifests (berth render --target kubernetes) to apply them with kubectl.`);
+  }
+  return destination;
+}

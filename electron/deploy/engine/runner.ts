@@ -1,0 +1,190 @@
+import zlib from 'node:zlib';
+import { ApiError } from '../../../shared/api/errors.js';
+import type { StepStatus } from '../../../shared/model/deploy.js';
+import type { ExecChannel, Host } from '../../hosts/host.js';
+import { commandLine, viewAction, type Action, type ExecAction, type PipeAction, type RunContext, type Step } from './step.js';
+
+export class StepFailure extends Error {}
+
+export type RunOutcome =
+  | { ok: true }
+  | { ok: false; cancelled: boolean; interrupted: boolean; failedStep: string; error: Error };
+
+export interface RunOptions extends RunContext {
+  onStep(index: number, status: StepStatus): void;
+  /** Repeated while the deploy runs, e.g. the lock's heartbeat; failures are ignored. */
+  heartbeat?: { action: Action; intervalMs: number };
+}
+
+/**
+ * Runs a plan's steps in order. When one fails (or the user cancels), the
+ * undo actions of the steps already run are executed newest first, so the
+ * previous release keeps serving, and `always` steps (releasing the lock)
+ * still run. A lost connection is reported as interrupted: the server's
+ * state is then unknown, and the next deploy cleans up.
+ */
+export async function runSteps(steps: Step[], options: RunOptions): Promise<RunOutcome> {
+  const started: Step[] = [];
+  let failure: Extract<RunOutcome, { ok: false }> | undefined;
+  const beat = options.heartbeat && setInterval(() => {
+    void runAction(options.heartbeat!.action, { ...options, log: silentLog() }).catch(() => undefined);
+  }, options.heartbeat.intervalMs);
+  // Undo and cleanup must run even after a cancel, so they get a signal of their own.
+  const cleanup: RunContext = { ...options, signal: new AbortController().signal };
+  try {
+    for (const [index, step] of steps.entries()) {
+      if (failure && !step.always) {
+        options.onStep(index, failure.cancelled ? 'cancelled' : 'skipped');
+        continue;
+      }
+      if (failure) {
+        // An always-step after a failure (release the lock) runs with the cleanup signal.
+        await runOne(step, index, cleanup, options).catch(() => undefined);
+        continue;
+      }
+      started.push(step);
+      try {
+        await runOne(step, index, options, options);
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        const cancelled = options.signal.aborted;
+        const interrupted = !cancelled && error instanceof ApiError && error.code === 'CONNECTION_LOST';
+        failure = { ok: false, cancelled, interrupted, failedStep: step.id, error };
+        options.onStep(index, cancelled ? 'cancelled' : 'failed');
+        options.log.line(cancelled ? `\u001b[33m✗ ${step.title}: cancelled\u001b[0m` : `\u001b[31m✗ ${step.title} failed: ${error.message}\u001b[0m`);
+        if (!interrupted) await undo(started, cleanup);
+      }
+    }
+  } finally {
+    if (beat) clearInterval(beat);
+  }
+  return failure ?? { ok: true };
+}
+
+async function runOne(step: Step, index: number, ctx: RunContext, options: RunOptions) {
+  options.onStep(index, 'running');
+  ctx.log.line(`\u001b[1m==> ${step.title}\u001b[0m`);
+  for (const note of step.notes) ctx.log.line(`    ${note}`);
+  for (const action of step.actions) {
+    ctx.signal.throwIfAborted();
+    await runAction(action, ctx);
+  }
+  options.onStep(index, 'done');
+}
+
+async function undo(started: Step[], ctx: RunContext) {
+  const actions = [...started].reverse().flatMap((s) => s.undo);
+  if (actions.length === 0) return;
+  ctx.log.line('\u001b[1m==> Removing what this deploy started; the previous release keeps serving\u001b[0m');
+  for (const action of actions) {
+    await runAction(action, ctx).catch((err: unknown) => ctx.log.line(`    (cleanup: ${(err as Error).message})`));
+  }
+}
+
+export async function runAction(action: Action, ctx: RunContext): Promise<void> {
+  switch (action.kind) {
+    case 'exec':
+      return runExec(action, ctx);
+    case 'upload':
+      ctx.log.line(`upload ${action.path} (${Buffer.byteLength(action.content)} bytes, mode 0${action.mode.toString(8)})`);
+      return ctx.server.writeFile(action.path, action.content, action.mode);
+    case 'pipe':
+      return runPipe(action, ctx);
+    case 'check':
+      ctx.log.line(`check: ${action.display}`);
+      return action.run(ctx);
+  }
+}
+
+const PGID_MARKER = 'berth-pgid ';
+
+/** Wraps long work so its first stderr line names its process group leader, for Cancel. */
+function groupWrapped(argv: string[]): string[] {
+  return ['sh', '-c', `echo "${PGID_MARKER}$$" >&2; exec "$@"`, 'sh', ...argv];
+}
+
+/** Kills a remote process group by its leader's pid; the session closes with it. */
+export function killGroupCommand(pid: string): string[] {
+  return ['sh', '-c', 'pg=$(ps -o pgid= -p "$1" 2>/dev/null | tr -d " "); [ -n "$pg" ] && kill -KILL -- "-$pg" 2>/dev/null; kill -KILL "$1" 2>/dev/null; true', 'sh', pid];
+}
+
+async function runExec(action: ExecAction, ctx: RunContext): Promise<void> {
+  const host = hostFor(action.on, ctx);
+  ctx.log.line(`\u001b[2m$ ${commandLine(action.argv)}\u001b[0m`);
+  const remoteGroup = action.cancellable && action.on === 'server';
+  const channel = await host.spawn(remoteGroup ? groupWrapped(action.argv) : action.argv, { env: action.env });
+  channel.endStdin();
+  const status = await follow(channel, host, ctx, remoteGroup);
+  ctx.log.flush();
+  if (ctx.signal.aborted) throw new ApiError('CANCELLED', 'Cancelled.');
+  const code = status.exitCode;
+  if (code === 0 || (code !== null && action.okExitCodes?.includes(code))) return;
+  throw new StepFailure(`${commandLine(action.argv.slice(0, 4))}${action.argv.length > 4 ? ' …' : ''} ${code === null ? `ended by ${status.signal ?? 'an unknown signal'}` : `exited with ${code}`}`);
+}
+
+/** Streams a channel's output into the log and kills it (its whole remote process group) on cancel. */
+async function follow(channel: ExecChannel, host: Host, ctx: RunContext, remoteGroup: boolean | undefined) {
+  let leader: string | undefined;
+  let seenMarker = !remoteGroup;
+  channel.stdout.on('data', (chunk: Buffer) => ctx.log.output(chunk.toString('utf8'), 'out'));
+  channel.stderr.on('data', (chunk: Buffer) => {
+    let text = chunk.toString('utf8');
+    if (!seenMarker) {
+      const match = text.match(/^berth-pgid (\d+)\n?/);
+      if (match) {
+        leader = match[1];
+        text = text.slice(match[0].length);
+      }
+      seenMarker = true;
+    }
+    if (text) ctx.log.output(text, 'err');
+  });
+  const onAbort = () => {
+    if (leader) void host.exec(killGroupCommand(leader)).catch(() => undefined).finally(() => channel.kill());
+    else channel.kill();
+  };
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await channel.done.catch((err: unknown) => {
+      if (ctx.signal.aborted) return { exitCode: null, signal: 'KILL' };
+      throw err;
+    });
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function runPipe(action: PipeAction, ctx: RunContext): Promise<void> {
+  const local = hostFor('local', ctx);
+  ctx.log.line(`\u001b[2m$ ${(viewAction(action) as { display: string }).display}\u001b[0m`);
+  const source = await local.spawn(action.from, { env: action.fromEnv });
+  source.endStdin();
+  const sink = await ctx.server.spawn(groupWrapped(action.to));
+  const stream = action.gzip ? source.stdout.pipe(zlib.createGzip({ level: 6 })) : source.stdout;
+  let bytes = 0;
+  stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  stream.pipe(sink.stdin);
+  source.stderr.on('data', (chunk: Buffer) => ctx.log.output(chunk.toString('utf8'), 'local-err'));
+  const abort = () => source.kill();
+  ctx.signal.addEventListener('abort', abort, { once: true });
+  try {
+    const [from, to] = await Promise.all([source.done, follow(sink, ctx.server, ctx, true)]);
+    ctx.log.flush();
+    if (ctx.signal.aborted) throw new ApiError('CANCELLED', 'Cancelled.');
+    if (from.exitCode !== 0) throw new StepFailure(`${commandLine(action.from)} exited with ${String(from.exitCode)} on this computer`);
+    if (to.exitCode !== 0) throw new StepFailure(`${commandLine(action.to)} exited with ${String(to.exitCode)} on the server`);
+    ctx.log.line(`    sent ${(bytes / 1024 / 1024).toFixed(1)} MiB${action.gzip ? ' compressed' : ''}`);
+  } finally {
+    ctx.signal.removeEventListener('abort', abort);
+  }
+}
+
+function hostFor(on: 'server' | 'local', ctx: RunContext): Host {
+  if (on === 'server') return ctx.server;
+  if (!ctx.local) throw new StepFailure('This step runs on this computer, but no local host is available.');
+  return ctx.local;
+}
+
+function silentLog(): RunContext['log'] {
+  return { line: () => undefined, output: () => undefined, flush: () => undefined } as unknown as RunContext['log'];
+}

@@ -1,0 +1,97 @@
+import { quote } from 'shell-quote';
+import type { PlanAction, PlanStepView } from '../../../shared/model/deploy.js';
+import type { Host } from '../../hosts/host.js';
+import type { DeployLog } from './deploy-log.js';
+
+/**
+ * The engine's vocabulary, shared by every target. A step is a title and a
+ * list of actions fixed when the plan is made; the runner executes exactly
+ * those actions, so what runs is what the plan showed.
+ */
+export type Action = ExecAction | UploadAction | PipeAction | CheckAction;
+
+export interface ExecAction {
+  kind: 'exec';
+  on: 'server' | 'local';
+  argv: string[];
+  /** Exit codes besides 0 that still count as success (e.g. "already exists"). */
+  okExitCodes?: number[];
+  /** Long work (pulls, builds, compose up) runs in its own process group so Cancel can kill all of it. */
+  cancellable?: boolean;
+  /** Environment for a local command (server commands take none: their shell decides). */
+  env?: Record<string, string>;
+}
+
+export interface UploadAction {
+  kind: 'upload';
+  path: string;
+  content: string;
+  /** Octal, e.g. 0o600 for files that can hold a secret. */
+  mode: number;
+  /** What the plan shows: the content with secret values masked. */
+  preview: string;
+}
+
+/** Local program's stdout into a server program's stdin, e.g. `docker save` → `docker load`. */
+export interface PipeAction {
+  kind: 'pipe';
+  from: string[];
+  to: string[];
+  fromEnv?: Record<string, string>;
+  /** Compress on the way (docker load reads gzip itself). */
+  gzip: boolean;
+}
+
+/** A read-only wait or check whose logic is code (health gates, lock checks); `display` says exactly what it checks. */
+export interface CheckAction {
+  kind: 'check';
+  display: string;
+  run(ctx: RunContext): Promise<void>;
+}
+
+export interface Step {
+  id: string;
+  title: string;
+  notes: string[];
+  actions: Action[];
+  /** Run in reverse step order when a later step fails or the deploy is cancelled. */
+  undo: Action[];
+  /** Runs even after a failure or cancel (releasing the lock). */
+  always?: boolean;
+}
+
+export interface RunContext {
+  server: Host;
+  local?: Host;
+  log: DeployLog;
+  signal: AbortSignal;
+}
+
+export function commandLine(argv: readonly string[]): string {
+  return quote([...argv]);
+}
+
+export function viewAction(action: Action): PlanAction {
+  switch (action.kind) {
+    case 'exec':
+      return { kind: 'exec', on: action.on, argv: action.argv, display: envPrefix(action.env) + commandLine(action.argv) };
+    case 'upload':
+      return { kind: 'upload', path: action.path, mode: `0${action.mode.toString(8)}`, bytes: Buffer.byteLength(action.content), preview: action.preview };
+    case 'pipe':
+      return { kind: 'pipe', display: `${envPrefix(action.fromEnv)}${commandLine(action.from)}${action.gzip ? ' | gzip' : ''} | ssh <server> ${commandLine(action.to)}` };
+    case 'check':
+      return { kind: 'check', display: action.display };
+  }
+}
+
+export function viewStep(step: Step): PlanStepView {
+  return { id: step.id, title: step.title, notes: step.notes, actions: step.actions.map(viewAction), undo: step.undo.map(viewAction) };
+}
+
+function envPrefix(env: Record<string, string> | undefined): string {
+  if (!env || Object.keys(env).length === 0) return '';
+  return `${Object.entries(env).map(([k, v]) => `${k}=${quote([v])}`).join(' ')} `;
+}
+
+export const exec = (argv: string[], extra: Partial<Omit<ExecAction, 'kind' | 'argv'>> = {}): ExecAction => ({ kind: 'exec', on: 'server', argv, ...extra });
+export const check = (display: string, run: CheckAction['run']): CheckAction => ({ kind: 'check', display, run });

@@ -1,0 +1,147 @@
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { App, DockerDestination, type AppInput } from '../../shared/model/app.js';
+import type { DeployRecord } from '../../shared/model/deploy.js';
+import { EventBus } from '../../electron/api/event-bus.js';
+import { DeployService } from '../../electron/deploy/deploy-service.js';
+import { LocalHost } from '../../electron/local/local-host.js';
+import { MemorySecretStore } from '../../electron/secrets/secret-store.js';
+import { ServerService } from '../../electron/servers/server-service.js';
+import { ScriptedPrompter } from '../integration/ssh-world.js';
+import type { DockerServer } from '../support/docker-server.js';
+import { TEST_IMAGES } from '../support/docker-server.js';
+
+/**
+ * A Berth installation (data dir, servers, deploy service) pointed at one
+ * real Docker server in its own network namespace.
+ */
+export interface DeployWorld {
+  dir: string;
+  servers: ServerService;
+  deploys: DeployService;
+  events: EventBus;
+  serverId: string;
+  destination: DockerDestination;
+  /** Log text per deploy id, as pushed through events. */
+  logs: Map<string, string>;
+  deploy(app: App, options?: { buildOn?: 'server' | 'local' }): Promise<DeployRecord>;
+  rollback(app: string, to?: string): Promise<DeployRecord>;
+  dispose(): Promise<void>;
+}
+
+export async function createDeployWorld(server: DockerServer, extra: Partial<DockerDestination> = {}): Promise<DeployWorld> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-deploy-'));
+  const sshDir = path.join(dir, 'dot-ssh');
+  await fs.mkdir(sshDir);
+  const knownHosts = path.join(sshDir, 'known_hosts');
+  await fs.writeFile(knownHosts, `${server.ssh!.host} ${server.ssh!.hostPublicKey}\n`);
+  const events = new EventBus();
+  const secrets = new MemorySecretStore();
+  const servers = new ServerService({ dataDir: path.join(dir, 'data'), secrets, prompter: new ScriptedPrompter(), events, sshDir, userKnownHosts: [knownHosts], connectTimeoutMs: 10_000 });
+  const added = await servers.add({ name: 'vps', host: server.ssh!.host, port: 22, user: server.ssh!.user, auth: { method: 'key', keyPath: server.ssh!.clientKeyPath }, proxyJump: [] });
+  const deploys = new DeployService({
+    dataDir: path.join(dir, 'data'), secrets, events, version: 'test', host: (id) => servers.host(id), local: new LocalHost(),
+    env: { BERTH_SECRET_DB_PASSWORD: 'hunter2-secret-value' }, by: 'tester@berth-test', heartbeatSeconds: 2,
+  });
+  const destination = DockerDestination.parse({
+    type: 'docker', name: 'vps', server: added.id, proxy: 'caddy', proxyImage: TEST_IMAGES.caddy, drainSeconds: 2, readinessSeconds: 2, ...extra,
+  });
+  const logs = new Map<string, string>();
+  events.subscribe((event, payload) => {
+    if (event === 'deploy.log') {
+      const p = payload as { deployId: string; data: string };
+      logs.set(p.deployId, (logs.get(p.deployId) ?? '') + p.data);
+    }
+  });
+  const world: DeployWorld = {
+    dir, servers, deploys, events, serverId: added.id, destination, logs,
+    async deploy(app, options = {}) {
+      const { planId } = await deploys.plan({ kind: 'deploy', app, destination, buildOn: options.buildOn });
+      const record = await deploys.start(planId);
+      return deploys.wait(record.id);
+    },
+    async rollback(app, to) {
+      const { planId } = await deploys.plan({ kind: 'rollback', appName: app, destination, to });
+      return deploys.wait((await deploys.start(planId)).id);
+    },
+    async dispose() {
+      await deploys.dispose();
+      await servers.dispose();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** The two-service app of the tests: a routed web app built from git, and a service that keeps data in a named volume. */
+export function shopApp(repo: string, overrides: Partial<AppInput> = {}): App {
+  return App.parse({
+    apiVersion: 'berth.dev/v1',
+    kind: 'App',
+    name: 'shop',
+    services: {
+      web: {
+        build: { git: repo, ref: 'main' },
+        ports: [{ port: 8080 }],
+        routes: [{ domain: 'shop.test', port: 8080, https: false }],
+        healthcheck: { http: { path: '/health', port: 8080 }, intervalSeconds: 1, timeoutSeconds: 2, retries: 3 },
+        env: { DB_HOST: 'db' },
+      },
+      db: {
+        image: TEST_IMAGES.busybox,
+        command: ['sh', '-c', 'echo started >> /data/boot.log; exec sleep 100000'],
+        mounts: [{ volume: 'data', path: '/data' }],
+        env: { PASSWORD: { secret: 'DB_PASSWORD' } },
+        stopGracePeriodSeconds: 1,
+      },
+    },
+    volumes: { data: {} },
+    ...overrides,
+  });
+}
+
+/** GET through the server's proxy with a Host header, as a browser resolving the domain to the server would. */
+export function getThroughProxy(address: string, hostHeader: string, pathname = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: address, port: 80, path: pathname, headers: { Host: hostHeader }, agent: false, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Bounded load: `clients` loops of sequential requests until stopped (or
+ * `maxRequests` in all); each answer is recorded.
+ */
+export function loadLoop(address: string, hostHeader: string, clients = 20, maxRequests = 20_000) {
+  let stop = false;
+  const answers: string[] = [];
+  const failures: string[] = [];
+  const loops = Array.from({ length: clients }, async () => {
+    while (!stop && answers.length + failures.length < maxRequests) {
+      try {
+        const r = await getThroughProxy(address, hostHeader);
+        if (r.status === 200) answers.push(r.body.trim());
+        else failures.push(`HTTP ${r.status}: ${r.body.slice(0, 80)}`);
+      } catch (err) {
+        failures.push((err as Error).message);
+      }
+    }
+  });
+  return {
+    answers,
+    failures,
+    async finish() {
+      stop = true;
+      await Promise.all(loops);
+      return { sent: answers.length + failures.length, failed: failures.length };
+    },
+  };
+}
