@@ -10,6 +10,7 @@ import { terminalHandlers } from './terminal/handlers.js';
 import { appHandlers } from './apps/handlers.js';
 import { DeployService } from './deploy/deploy-service.js';
 import { deployHandlers } from './deploy/handlers.js';
+import { containerHandlers } from './deploy/container-actions.js';
 import { LocalHost } from './local/local-host.js';
 import { ApiError } from '../shared/api/errors.js';
 
@@ -73,6 +74,7 @@ export function createCore(options: CoreOptions): BerthCore {
     ...serverHandlers(servers, prompts),
     ...terminalHandlers(terminals),
     ...deployHandlers(deploys, options.dataDir),
+    ...containerHandlers({ deploys, terminals, dataDir: options.dataDir, host: (id) => servers.host(id) }),
     ...appHandlers({ dataDir: path.join(options.dataDir), secrets: options.secrets }),
   });
 

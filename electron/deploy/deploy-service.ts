@@ -89,6 +89,7 @@ export class DeployService {
     const releaseId = newReleaseId();
     const common = {
       destination, server, local: this.options.local, by: this.by, berthVersion: this.options.version, releaseId, buildOn: request.buildOn,
+      isOwnDeadDeploy: async (id: string) => !this.running.has(id) && ['interrupted', 'running'].includes((await this.records.get(id))?.outcome ?? ''),
       localCheckoutDir: (git: string) => path.join(this.options.dataDir, 'build-src', createHash('sha256').update(git).digest('hex').slice(0, 12)),
     };
     let secretValues: string[];
@@ -120,7 +121,7 @@ export class DeployService {
     }
     const record: DeployRecord = {
       id: view.releaseId, kind: view.kind, app: view.app, destination: view.destination, server: view.server, by: this.by,
-      startedAt: new Date().toISOString(), outcome: 'running', steps: view.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
+      startedAt: new Date().toISOString(), outcome: 'running', pid: process.pid, steps: view.steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
     };
     const redact = createRedactor(pending.secretValues);
     const log = new DeployLog(this.records.logPath(record), redact, (data) => this.options.events.emit('deploy.log', { deployId: record.id, data }));
@@ -193,7 +194,17 @@ export class DeployService {
   /** Local records, newest first, with running deploys' live state. */
   async list(app?: string): Promise<DeployRecord[]> {
     const stored = await this.records.list(app);
-    return stored.map((r) => structuredClone(this.running.get(r.id)?.record ?? r));
+    return Promise.all(stored.map(async (r) => {
+      const live = this.running.get(r.id);
+      if (live) return structuredClone(live.record);
+      // A deploy whose process died never finishes by itself: say so instead of "running" forever.
+      if (r.outcome === 'running' && !processAlive(r.pid)) {
+        const dead: DeployRecord = { ...r, outcome: 'interrupted', error: r.error ?? 'Berth stopped while this deploy ran; the next deploy of the app cleans up what it left.' };
+        await this.records.save(dead).catch(() => undefined);
+        return dead;
+      }
+      return r;
+    }));
   }
 
   async log(deployId: string): Promise<string> {
@@ -223,7 +234,8 @@ export class DeployService {
     if (!lock.stale && !force) {
       throw new ApiError('LOCKED', `The lock of ${appName} is live: ${lock.by} is deploying ${lock.releaseId} (heartbeat ${lock.heartbeatAgeSeconds ?? '?'} s ago). Wait for it, or force it only if you are sure that deploy is gone.`);
     }
-    await host.exec(['rm', '-rf', dir]);
+    const removed = await host.exec(['rm', '-rf', dir]);
+    if (removed.exitCode !== 0) throw new ApiError('INTERNAL', `Could not remove ${dir} on ${host.label}: ${removed.stderr.trim()}. Remove it by hand (it belongs to another user?).`);
     return { removed: lock };
   }
 
@@ -311,6 +323,16 @@ export class DeployService {
   private prune() {
     const now = Date.now();
     for (const [id, p] of this.plans) if (p.expires < now) this.plans.delete(id);
+  }
+}
+
+function processAlive(pid: number | undefined): boolean {
+  if (pid === undefined || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -57,17 +57,23 @@ export async function connectHop(server: SshServer, deps: HopDeps, sock?: Duplex
     forget: (kind) => baseCredentials.forget(kind),
   };
 
+  // Whatever fails from here on (including ssh2 throwing inside connect), the TCP connection
+  // or forwarded channel is closed: a leaked socket keeps a CLI waiting forever and the web host
+  // one descriptor poorer per attempt.
+  let transport: Duplex | undefined;
+  let client: Client | undefined;
   try {
     const entries = await loadKnownHosts(deps.knownHosts);
     const preferred = preferredHostKeyAlgorithms(entries, { serverId: server.id, host: server.host, port: server.port });
-    const transport = sock ?? (await tcpConnect(server.host, server.port, { onTimeout: (cb) => (onTimeout = cb) }));
+    transport = sock ?? (await tcpConnect(server.host, server.port, { onTimeout: (cb) => (onTimeout = cb) }));
     if (failure) throw failure;
 
-    const client = new ssh2.Client();
+    const connection = (client = new ssh2.Client());
+    const socket = transport;
     const fail = (err: unknown) => {
       failure ??= mapSshError(err, ctx);
-      client.end();
-      transport.destroy();
+      connection.end();
+      socket.destroy();
     };
     let rejectConnect: (err: unknown) => void = () => undefined;
     // Every failure path ends in 'close'; reject there with the first cause recorded.
@@ -78,11 +84,11 @@ export async function connectHop(server: SshServer, deps: HopDeps, sock?: Duplex
     await new Promise<void>((resolve, reject) => {
       rejectConnect = reject;
       onTimeout = () => fail(failure);
-      client.once('ready', () => resolve());
-      client.on('error', fail);
-      client.once('close', closedEarly);
-      client.connect({
-        sock: transport,
+      connection.once('ready', () => resolve());
+      connection.on('error', fail);
+      connection.once('close', closedEarly);
+      connection.connect({
+        sock: socket,
         username: server.user,
         readyTimeout: 0,
         ...KEEPALIVE,
@@ -104,14 +110,16 @@ export async function connectHop(server: SshServer, deps: HopDeps, sock?: Duplex
         authHandler: createAuthHandler({ username: server.user, auth: server.auth, credentials, trace, onError: (err) => (failure ??= err) }),
       });
     });
-    client.removeListener('error', fail);
-    client.removeListener('close', closedEarly);
-    client.on('error', () => {
+    connection.removeListener('error', fail);
+    connection.removeListener('close', closedEarly);
+    connection.on('error', () => {
       // After connect, errors surface as a closed connection to every channel.
     });
-    client.setNoDelay(true);
-    return client;
+    connection.setNoDelay(true);
+    return connection;
   } catch (err) {
+    client?.end();
+    transport?.destroy();
     throw failure ?? mapSshError(err, ctx);
   } finally {
     deadline.clear();

@@ -7,9 +7,11 @@ import {
   keyTypeLabel,
   keyTypeOfBlob,
   knownHostName,
+  hostsFieldMatches,
   knownKeyTypes,
   readKnownHostsFiles,
   type KnownHostEntry,
+  type KnownHostsSkip,
 } from './known-hosts.js';
 
 /**
@@ -21,6 +23,8 @@ export interface KnownHostsFiles {
   readonly user: readonly string[];
   /** Berth's own file, where accepted keys are written. */
   readonly berth: string;
+  /** Where warnings about skipped lines go, like OpenSSH's; stderr by default. */
+  readonly warn?: (message: string) => void;
 }
 
 export interface HostKeyTarget {
@@ -29,15 +33,39 @@ export interface HostKeyTarget {
   port: number;
 }
 
-export async function loadKnownHosts(files: KnownHostsFiles): Promise<KnownHostEntry[]> {
-  return readKnownHostsFiles([...files.user, files.berth]);
+export async function loadKnownHosts(files: KnownHostsFiles, skipped?: KnownHostsSkip[]): Promise<KnownHostEntry[]> {
+  return readKnownHostsFiles([...files.user, files.berth], skipped);
+}
+
+const warned = new Set<string>();
+
+/** One warning per skipped line that names this host, once per process. */
+function warnAboutSkipped(files: KnownHostsFiles, skipped: readonly KnownHostsSkip[], name: string): void {
+  for (const skip of skipped) {
+    if (!hostsFieldMatches(skip.hosts, name)) continue;
+    const key = `${skip.file}\u0000${skip.line}\u0000${skip.reason}`;
+    if (warned.has(key)) continue;
+    warned.add(key);
+    const message = `Warning: ${skip.file}:${skip.line}: skipped this line for ${name}: ${skip.reason}. OpenSSH skips it too; fix or remove the line.`;
+    if (files.warn) files.warn(message);
+    else process.stderr.write(`${message}\n`);
+  }
 }
 
 const RSA_ALGORITHMS = ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 
-/** Host key algorithms to put first so the server presents a key we already trust. */
+/**
+ * Host key algorithms ssh2 can verify. known_hosts may name others that
+ * OpenSSH knows (security keys: sk-ssh-ed25519@openssh.com, ...); asking ssh2
+ * for one of those fails every connection with "Unsupported algorithm".
+ */
+export const SUPPORTED_HOST_KEY_TYPES: ReadonlySet<string> = new Set(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa', 'ssh-dss']);
+
+/** Host key algorithms to put first so the server presents a key we already trust; only ones ssh2 supports. */
 export function preferredHostKeyAlgorithms(entries: readonly KnownHostEntry[], target: HostKeyTarget): string[] {
-  return knownKeyTypes(entries, knownHostName(target.host, target.port)).flatMap((type) => (type === 'ssh-rsa' ? RSA_ALGORITHMS : [type]));
+  return knownKeyTypes(entries, knownHostName(target.host, target.port))
+    .filter((type) => SUPPORTED_HOST_KEY_TYPES.has(type))
+    .flatMap((type) => (type === 'ssh-rsa' ? RSA_ALGORITHMS : [type]));
 }
 
 export function changedKeyMessage(target: HostKeyTarget, blob: Buffer, offending: KnownHostEntry): string {
@@ -77,7 +105,9 @@ function revokedKeyMessage(target: HostKeyTarget, blob: Buffer, entry: KnownHost
  */
 export async function verifyHostKey(files: KnownHostsFiles, prompter: Prompter, target: HostKeyTarget, blob: Buffer): Promise<void> {
   const name = knownHostName(target.host, target.port);
-  const verdict = checkHostKey(await loadKnownHosts(files), name, blob);
+  const skipped: KnownHostsSkip[] = [];
+  const verdict = checkHostKey(await loadKnownHosts(files, skipped), name, blob);
+  warnAboutSkipped(files, skipped, name);
   switch (verdict.status) {
     case 'known':
       return;

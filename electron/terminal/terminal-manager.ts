@@ -15,8 +15,13 @@ export class TerminalManager {
 
   constructor(private readonly options: TerminalManagerOptions) {}
 
-  async open(serverId: string, size: TerminalSize): Promise<{ terminalId: string; title: string }> {
-    const session = new TerminalSession(randomUUID(), serverId, size, this.options.hosts, this.options.events);
+  /**
+   * `hosts` resolves the host whose openShell the session starts (again at each reconnect): the server's
+   * login shell by default; container terminals (deploy/container-actions.ts) pass one that runs
+   * `docker exec` or follows logs, so they share ids, events, flow control and reconnect with the rest.
+   */
+  async open(serverId: string, size: TerminalSize, hosts = this.options.hosts): Promise<{ terminalId: string; title: string }> {
+    const session = new TerminalSession(randomUUID(), serverId, size, hosts, this.options.events);
     this.sessions.set(session.id, session);
     try {
       await session.connect();

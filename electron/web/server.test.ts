@@ -77,6 +77,7 @@ describe('web host', () => {
       // Cookies are not scoped by port: one set here would be sent to every other server on 127.0.0.1.
       expect(res.headers.get('set-cookie'), url).toBeNull();
     }
+    expect((await fetch(`${origin()}/`, { method: 'POST', body: 'x' })).status).toBe(405);
     const page = await fetch(`${origin()}/`);
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");

@@ -59,6 +59,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const server = http.createServer((req, res) => {
     for (const [name, value] of Object.entries(securityHeaders(port))) res.setHeader(name, value);
     if (!hostAllowed(req)) return plain(res, 421, 'Berth answers only on 127.0.0.1 and localhost.');
+    // Only files are served over HTTP; everything that acts goes through the API socket.
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Berth serves only its UI files here.');
     if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
       return plain(res, 503, 'The Berth UI is not built. Run `npm run build:web`, then reload.');
     }

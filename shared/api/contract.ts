@@ -12,6 +12,9 @@ import { ContainerStatus, DeployPlanView, DeployRecord, LockInfo, ReleaseInfo } 
 
 const none = z.object({}).strict();
 const TerminalId = z.string().min(1).max(64);
+const terminalSize = { cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) };
+/** Docker's rule for container names; never an option (no leading dash). */
+const ContainerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,253}$/, 'a container name such as shop-web-1');
 
 export const RenderTarget = z.enum(['compose', 'kubernetes']);
 export type RenderTarget = z.infer<typeof RenderTarget>;
@@ -136,6 +139,17 @@ export const methods = {
   /** Breaks a stale lock (a live one only with force). */
   'releases.unlock': method(z.object({ app: z.string(), destination: z.string(), force: z.boolean().default(false) }), z.object({ removed: LockInfo.nullable() })),
   'apps.status': method(z.object({ app: z.string(), destination: z.string() }), z.array(ContainerStatus)),
+  /**
+   * The app's container logs in a terminal (same ids and events as terminals.open): the last 200 lines of each
+   * running container, then followed, each line prefixed with its service; one service, or all.
+   */
+  'containers.logs': method(z.object({ app: z.string(), destination: z.string(), service: z.string().min(1).optional(), ...terminalSize }),
+    z.object({ terminalId: TerminalId, title: z.string() })),
+  /** A shell (sh) in one of the app's containers, in a terminal with a PTY; refused for a container of another app. */
+  'containers.shell': method(z.object({ app: z.string(), destination: z.string(), container: ContainerName, ...terminalSize }),
+    z.object({ terminalId: TerminalId, title: z.string() })),
+  /** Restarts one of the app's containers (docker restart); refused for a container of another app. */
+  'containers.restart': method(z.object({ app: z.string(), destination: z.string(), container: ContainerName }), z.object({})),
 
   /** Opens http(s) links in the user's browser; anything else is refused. */
   'shell.openExternal': method(z.object({ url: z.string().url() }), z.object({})),

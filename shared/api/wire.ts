@@ -32,7 +32,10 @@ export function tokenProtocol(token: string): string {
   return `${WEB_TOKEN_PROTOCOL_PREFIX}${token}`;
 }
 
-/** Largest message the web host accepts on the API socket; a larger one closes that socket with 1009. */
+/**
+ * Largest message the web host accepts on the API socket; a larger one closes that socket with 1009.
+ * Terminal writes are capped at 1 MiB of text, which JSON escaping can grow; YAML inputs at 4 MiB (YAML_LIMITS).
+ */
 export const MAX_WEB_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 /**

@@ -91,6 +91,8 @@ export const DeployRecord = z.object({
   error: z.string().optional(),
   failedStep: z.string().optional(),
   steps: z.array(StepRecord),
+  /** The process running it, so another process sharing the data dir can tell a live deploy from one that died. */
+  pid: z.number().int().optional(),
 });
 export type DeployRecord = z.infer<typeof DeployRecord>;
 

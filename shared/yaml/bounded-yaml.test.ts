@@ -21,7 +21,7 @@ describe('bounded YAML parsing', () => {
     for (const parse of [() => loadYaml(bomb), () => loadAllYaml(bomb)]) {
       const { result, ms } = timed(parse);
       expect(result).toBeInstanceOf(YamlLimitError);
-      expect((result as YamlLimitError).reason).toMatch(/aliases \(\*name\).*more than 8\.0 MiB.*fewer nested aliases/);
+      expect((result as YamlLimitError).reason).toMatch(/^The aliases \(\*name\) in this YAML expand it to more than 100,000 values; Berth reads at most that many\. .*fewer nested aliases\.$/);
       expect((result as YamlLimitError).mark?.line).toBeGreaterThan(0);
       expect(ms).toBeLessThan(500);
     }
@@ -59,7 +59,15 @@ describe('bounded YAML parsing', () => {
   it('counts the text an alias repeats, not just its nodes', () => {
     const long = 'x'.repeat(1024 * 1024);
     const text = `a: &s "${long}"\nb: [${Array.from({ length: 10 }, () => '*s').join(', ')}]\n`;
-    expect(() => loadYaml(text)).toThrow(YamlLimitError);
+    expect(() => loadYaml(text)).toThrow(/repeat its text to more than 8\.0 MiB/);
+    // Long text without aliases is fine.
+    expect(loadYaml(`a: "${'y'.repeat(3 * 1024 * 1024)}"\n`)).toMatchObject({ a: expect.any(String) });
+  });
+
+  it('refuses more values than the limit, even without aliases', () => {
+    const many = `[${Array.from({ length: YAML_LIMITS.maxNodes }, () => '1').join(',')}]`;
+    expect(() => loadYaml(many)).toThrow(/^This YAML has more than 100,000 values \(mappings, lists and scalars\); Berth reads at most that many at once\. Split it/);
+    expect(loadYaml(`[${Array.from({ length: YAML_LIMITS.maxNodes - 1 }, () => '1').join(',')}]`)).toHaveLength(YAML_LIMITS.maxNodes - 1);
   });
 });
 

@@ -15,11 +15,14 @@ export const YAML_LIMITS = {
   /** Levels of nested mappings and sequences, counting the content aliases bring in. */
   maxDepth: 64,
   /**
-   * Nodes plus scalar characters once every alias is expanded. A document
-   * without aliases stays under about twice its text, so only alias
-   * expansion reaches this.
+   * Values (mappings, sequences and scalars) once every alias is expanded.
+   * What a consumer does per value is what takes time: this many keep an
+   * import under about half a second. A compose file with hundreds of
+   * services has a few thousand.
    */
-  maxExpanded: 8 * 1024 * 1024,
+  maxNodes: 100_000,
+  /** Characters of scalars once every alias is expanded. */
+  maxExpandedChars: 8 * 1024 * 1024,
   /**
    * Strings longer than this are written by Berth itself as double-quoted
    * scalars: js-yaml's writer picks a style with regular expressions that
@@ -29,6 +32,7 @@ export const YAML_LIMITS = {
 } as const;
 
 const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+const count = (n: number) => n.toLocaleString('en-US');
 
 /** A document over one of YAML_LIMITS. `reason` is a whole message: what is too big, the limit, and what to do. */
 export class YamlLimitError extends YAMLException {}
@@ -46,17 +50,17 @@ export interface BoundedParseOptions {
   filename?: string;
   /**
    * For files Berth wrote itself, which may be longer than the text they came
-   * from (escaped strings); alias expansion may then reach twice this.
+   * from (escaped strings); scalar text may then expand to twice this.
    */
   maxChars?: number;
 }
 
-interface Frame {
-  /** Nodes plus scalar characters under this collection, aliases expanded. */
-  size: number;
-  /** Levels of collections from this one down, aliases expanded. */
+/** What a node stands for once aliases are expanded. */
+interface Extent {
+  nodes: number;
+  chars: number;
+  /** Levels of collections from this node down (0 for a scalar). */
   height: number;
-  anchor?: string;
 }
 
 /**
@@ -64,29 +68,34 @@ interface Frame {
  * beyond YAML_LIMITS, nest too deep, or refer to themselves. Linear in the
  * number of events: an alias costs one map lookup, whatever it stands for.
  */
-function checkExpansion(events: readonly Event[], source: string, maxExpanded: number, filename?: string): void {
-  let anchors = new Map<string, { size: number; height: number }>();
+function checkExpansion(events: readonly Event[], source: string, maxExpandedChars: number, filename?: string): void {
+  let anchors = new Map<string, Extent>();
   const openAnchors = new Set<string>();
-  const stack: Frame[] = [];
-  let total = 0;
+  const stack: Array<Extent & { anchor?: string }> = [];
+  const total = { nodes: 0, chars: 0 };
+  let aliases = 0;
   const name = (start: number, end: number) => (start >= 0 ? source.slice(start, end) : undefined);
-  const grow = (size: number, height: number, position: number) => {
-    total += size;
-    if (total > maxExpanded) {
-      throw limitError(
-        source,
+  const fail = (position: number, reason: string) => limitError(source, position, reason, filename);
+  const add = (extent: Extent, position: number) => {
+    total.nodes += extent.nodes;
+    total.chars += extent.chars;
+    if (total.nodes > YAML_LIMITS.maxNodes) {
+      throw fail(
         position,
-        `The aliases (*name) in this YAML expand it to more than ${mib(maxExpanded)} of content (from ${mib(source.length)} of text); Berth reads at most that much. Write the repeated parts out, or use fewer nested aliases.`,
-        filename,
+        aliases > 0
+          ? `The aliases (*name) in this YAML expand it to more than ${count(YAML_LIMITS.maxNodes)} values; Berth reads at most that many. Write the repeated parts out, or use fewer nested aliases.`
+          : `This YAML has more than ${count(YAML_LIMITS.maxNodes)} values (mappings, lists and scalars); Berth reads at most that many at once. Split it into smaller files.`,
       );
     }
-    if (stack.length + height > YAML_LIMITS.maxDepth) {
-      throw limitError(source, position, depthMessage(), filename);
+    if (total.chars > maxExpandedChars) {
+      throw fail(position, `The aliases (*name) in this YAML repeat its text to more than ${mib(maxExpandedChars)}; Berth reads at most that much. Write the repeated parts out, or use fewer aliases.`);
     }
+    if (stack.length + extent.height > YAML_LIMITS.maxDepth) throw fail(position, depthMessage());
     const parent = stack[stack.length - 1];
     if (parent) {
-      parent.size += size;
-      parent.height = Math.max(parent.height, height + 1);
+      parent.nodes += extent.nodes;
+      parent.chars += extent.chars;
+      parent.height = Math.max(parent.height, extent.height + 1);
     }
   };
   for (const event of events) {
@@ -95,10 +104,10 @@ function checkExpansion(events: readonly Event[], source: string, maxExpanded: n
         anchors = new Map();
         break;
       case EVENT_ID.SCALAR: {
-        const size = 1 + Math.max(0, event.valueEnd - event.valueStart);
-        grow(size, 0, event.valueStart);
+        const extent = { nodes: 1, chars: Math.max(0, event.valueEnd - event.valueStart), height: 0 };
+        add(extent, event.valueStart);
         const anchor = name(event.anchorStart, event.anchorEnd);
-        if (anchor !== undefined) anchors.set(anchor, { size, height: 0 });
+        if (anchor !== undefined) anchors.set(anchor, extent);
         break;
       }
       case EVENT_ID.SEQUENCE:
@@ -108,18 +117,19 @@ function checkExpansion(events: readonly Event[], source: string, maxExpanded: n
           anchors.delete(anchor);
           openAnchors.add(anchor);
         }
-        total += 1;
-        stack.push({ size: 1, height: 1, ...(anchor !== undefined ? { anchor } : {}) });
+        // The collection itself counts now; what it holds is added to it (and to the total) as it comes.
+        add({ nodes: 1, chars: 0, height: 0 }, event.start);
+        stack.push({ nodes: 1, chars: 0, height: 1, ...(anchor !== undefined ? { anchor } : {}) });
         break;
       }
       case EVENT_ID.ALIAS: {
+        aliases++;
         const alias = source.slice(event.anchorStart, event.anchorEnd);
         if (openAnchors.has(alias)) {
-          throw limitError(source, event.anchorStart, `The alias *${clip(alias)} is used inside the node it names, which would make an endless structure; Berth does not read recursive aliases. Point it at a node outside itself.`, filename);
+          throw fail(event.anchorStart, `The alias *${clip(alias)} is used inside the node it names, which would make an endless structure; Berth does not read recursive aliases. Point it at a node outside itself.`);
         }
         // An unknown alias is reported by the constructor with its own message.
-        const target = anchors.get(alias) ?? { size: 1, height: 0 };
-        grow(target.size, target.height, event.anchorStart);
+        add(anchors.get(alias) ?? { nodes: 1, chars: 0, height: 0 }, event.anchorStart);
         break;
       }
       case EVENT_ID.POP: {
@@ -127,12 +137,13 @@ function checkExpansion(events: readonly Event[], source: string, maxExpanded: n
         if (!frame) break;
         if (frame.anchor !== undefined) {
           openAnchors.delete(frame.anchor);
-          anchors.set(frame.anchor, { size: frame.size, height: frame.height });
+          anchors.set(frame.anchor, { nodes: frame.nodes, chars: frame.chars, height: frame.height });
         }
-        // Its size was counted in `total` as it grew; only the parent's totals take it in now.
+        // Counted in the total as it grew; the parent's own extent takes it in now.
         const parent = stack[stack.length - 1];
         if (parent) {
-          parent.size += frame.size;
+          parent.nodes += frame.nodes - 1;
+          parent.chars += frame.chars;
           parent.height = Math.max(parent.height, frame.height + 1);
         }
         break;
@@ -174,7 +185,7 @@ export function parseYamlEvents(source: string, options: BoundedParseOptions = {
     if (err instanceof YAMLException && /nesting exceeded maxDepth/.test(err.reason)) throw new YamlLimitError(depthMessage(), err.mark);
     throw err;
   }
-  checkExpansion(events, source, Math.max(YAML_LIMITS.maxExpanded, 2 * maxChars), filename);
+  checkExpansion(events, source, Math.max(YAML_LIMITS.maxExpandedChars, 2 * maxChars), filename);
   return events;
 }
 

@@ -84,10 +84,13 @@ export function shopApp(repo: string, overrides: Partial<AppInput> = {}): App {
     services: {
       web: {
         build: { git: repo, ref: 'main' },
+        command: ['sh', '-c', 'echo "web starting $(cat /www/index.html)"; exec httpd -f -p 8080 -h /www'],
         ports: [{ port: 8080 }],
         routes: [{ domain: 'shop.test', port: 8080, https: false }],
         healthcheck: { http: { path: '/health', port: 8080 }, intervalSeconds: 1, timeoutSeconds: 2, retries: 3 },
         env: { DB_HOST: 'db' },
+        // busybox httpd as PID 1 ignores SIGTERM; a short grace keeps each retire quick.
+        stopGracePeriodSeconds: 1,
       },
       db: {
         image: TEST_IMAGES.busybox,

@@ -61,4 +61,77 @@ describe.skipIf(skip)('deploy to Docker over SSH', () => {
     for (let i = 0; i < 20; i++) expect((await getThroughProxy(server.address, 'shop.test')).body).toBe('v2\n');
     expect(await volumeMarker()).toBe('kept');
   }, 240_000);
+
+  it('fails v3 with a failing health check: explains why, keeps v2 serving without a failed request, removes v3', async () => {
+    await writeWebAppRepo(repoDir, 'v3', { failHealth: true });
+    const load = loadLoop(server.address, 'shop.test', 20, 200_000);
+    const record = await world.deploy(shopApp(repoDir));
+    const { sent, failed } = await load.finish();
+    console.log(`failed v3 deploy under load: ${sent} requests, ${failed} failed`);
+    const log = world.logs.get(record.id) ?? '';
+    expect(record.outcome).toBe('failed');
+    expect(record.failedStep).toBe('health');
+    expect(load.failures.slice(0, 5)).toEqual([]);
+    expect(new Set(load.answers)).toEqual(new Set(['v2']));
+    expect(log).toContain('is unhealthy');
+    expect(log).toContain('Health check history');
+    expect(log).toMatch(/exit 1: .*wget/);
+    expect(log).toContain('Last 50 log lines');
+    expect(log).toContain('web starting v3');
+    expect(log).toContain('keeps serving');
+    const left = await server.docker(['ps', '-a', '--filter', `label=com.docker.compose.project=shop-${record.id}`, '-q']);
+    expect(left.stdout.trim()).toBe('');
+    expect((await getThroughProxy(server.address, 'shop.test')).body).toBe('v2\n');
+    const { releases: list } = await world.deploys.releases('shop', world.destination);
+    expect(list.map((r) => [r.id, r.state])).toEqual([[record.id, 'failed'], [releases.v2, 'serving'], [releases.v1, 'kept']]);
+    expect(await volumeMarker()).toBe('kept');
+  }, 240_000);
+
+  it('rolls back to v1 with its own files and images: no build, no pull, recorded as a release', async () => {
+    const record = await world.rollback('shop', releases.v1);
+    const log = world.logs.get(record.id) ?? '';
+    expect(record.outcome, `${record.error}\n${log}`).toBe('succeeded');
+    expect(log).not.toMatch(/docker .*(build|pull)/);
+    expect((await getThroughProxy(server.address, 'shop.test')).body).toBe('v1\n');
+    const { releases: list } = await world.deploys.releases('shop', world.destination);
+    expect(list[0]).toMatchObject({ id: record.id, state: 'serving', kind: 'rollback', rollbackOf: releases.v1 });
+    expect(list.find((r) => r.id === releases.v2)?.state).toBe('rolled-back');
+    expect(await volumeMarker()).toBe('kept');
+  }, 240_000);
+
+  it('refuses a second deploy while one runs, naming the holder', async () => {
+    await writeWebAppRepo(repoDir, 'v4');
+    const first = await world.deploys.plan({ kind: 'deploy', app: shopApp(repoDir), destination: world.destination });
+    const other = await createDeployWorld(server);
+    try {
+      const running = await world.deploys.start(first.planId);
+      // Wait until the first deploy holds the lock, then a second installation tries.
+      for (let i = 0; i < 100 && !(await fs.stat(path.join(server.home, '.berth/apps/shop/lock/info.json')).catch(() => undefined)); i++) await new Promise((r) => setTimeout(r, 100));
+      const second = await other.deploy(shopApp(repoDir));
+      expect(second.outcome).toBe('failed');
+      expect(second.failedStep).toBe('lock');
+      expect(second.error).toMatch(/being deployed by tester@berth-test \(release r[\d-]+[a-z0-9]+/);
+      expect((await world.deploys.wait(running.id)).outcome).toBe('succeeded');
+      expect((await getThroughProxy(server.address, 'shop.test')).body).toBe('v4\n');
+    } finally {
+      await other.dispose();
+    }
+  }, 240_000);
+
+  it('shows a lock whose heartbeat stopped as stale and lets it be broken', async () => {
+    const lock = path.join(server.home, '.berth/apps/shop/lock');
+    await fs.mkdir(lock);
+    await fs.writeFile(path.join(lock, 'info.json'), JSON.stringify({ by: 'ghost@crashed', berthVersion: '0.0.1', releaseId: 'r20260101-000000-dead', startedAt: '2026-01-01T00:00:00Z' }));
+    await fs.writeFile(path.join(lock, 'heartbeat'), '');
+    const old = new Date(Date.now() - 10 * 60_000);
+    await fs.utimes(path.join(lock, 'heartbeat'), old, old);
+    for (const p of [lock, path.join(lock, 'info.json'), path.join(lock, 'heartbeat')]) await fs.chown(p, server.uid, server.gid);
+    const refused = await world.deploy(shopApp(repoDir));
+    expect(refused.error).toMatch(/locked by ghost@crashed .*looks dead .*berth unlock shop/s);
+    const { lock: info } = await world.deploys.releases('shop', world.destination);
+    expect(info).toMatchObject({ by: 'ghost@crashed', stale: true });
+    expect((await world.deploys.unlock('shop', world.destination)).removed?.by).toBe('ghost@crashed');
+    const after = await world.deploy(shopApp(repoDir));
+    expect(after.outcome, `${after.error}\n${world.logs.get(after.id)}`).toBe('succeeded');
+  }, 240_000);
 });

@@ -4,7 +4,8 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import ssh2 from 'ssh2';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
 import { generateKey, sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
 import { addServer, countInLog, createWorld, type World } from './ssh-world.js';
@@ -180,6 +181,7 @@ describe.skipIf(skip)('known_hosts lines Berth cannot use are skipped, as in Ope
   const addThroughRelay = () =>
     world.service.add({ name: 'relayed', host: '127.0.0.1', port: relay.port, user: sshd.user, auth: { method: 'key', keyPath: sshd.clientKeyPath }, proxyJump: [] });
   const noConnectionLeft = () => expect.poll(() => relay.open(), { timeout: 3000 }).toBe(0);
+  const trustThroughRelay = () => fs.writeFile(world.userKnownHosts, `${name()} ${sshd.hostPublicKey}\n`);
 
   beforeAll(async () => {
     sshd = await startSshd();
@@ -215,6 +217,21 @@ describe.skipIf(skip)('known_hosts lines Berth cannot use are skipped, as in Ope
     }
     expect(relay.accepted()).toBe(3);
     expect(world.prompter.hostKeyPrompts().map((p) => p.keyType)).toEqual(['ssh-ed25519', 'ssh-ed25519', 'ssh-ed25519']);
+  });
+
+  it('closes the TCP connection when ssh2 itself throws while connecting', async () => {
+    await trustThroughRelay();
+    const server = await addThroughRelay();
+    const connect = vi.spyOn(ssh2.Client.prototype, 'connect').mockImplementationOnce(() => {
+      throw new Error('Unsupported algorithm: something ssh2 does not know');
+    });
+    try {
+      await expect((await world.service.host(server.id)).exec(['true'])).rejects.toThrow(/Unsupported algorithm/);
+    } finally {
+      connect.mockRestore();
+    }
+    expect(relay.accepted()).toBe(1);
+    await noConnectionLeft();
   });
 
   it('does not take a truncated key line for a changed key', async () => {

@@ -36,6 +36,8 @@ export interface DockerPlanInput {
   localCheckoutDir: (git: string) => string;
   /** Overrides the destination's build location (CLI --build-on). */
   buildOn?: 'server' | 'local';
+  /** Whether a lock's release id is a deploy of this installation that no longer runs. */
+  isOwnDeadDeploy?: (releaseId: string) => Promise<boolean>;
 }
 
 export interface DockerPlan {
@@ -169,7 +171,9 @@ export async function planDockerRollback(input: Omit<DockerPlanInput, 'app' | 's
   return assemble(ctx, input, await previousRoutes(input.server, facts, app.name, previous), [`Restores ${target.id}'s files and images exactly (no build, no pull); images are pinned to the ids that release ran.`]);
 }
 
-function assemble(ctx: DockerPlanContext, input: Pick<DockerPlanInput, 'localCheckoutDir' | 'destination'>, prevRoutes: Record<string, Record<string, unknown>> | undefined, warnings: string[]): DockerPlan {
+async function assemble(ctx: DockerPlanContext, input: Pick<DockerPlanInput, 'localCheckoutDir' | 'destination' | 'isOwnDeadDeploy'>, prevRoutes: Record<string, Record<string, unknown>> | undefined, warnings: string[]): Promise<DockerPlan> {
+  const lock = ctx.facts.lock;
+  if (lock && (await input.isOwnDeadDeploy?.(lock.releaseId))) ctx.ownDeadLock = lock.releaseId;
   const steps = [
     connectStep(), checkDockerStep(ctx), lockStep(ctx), recoverStep(ctx), ensureNetworkStep(ctx), ensureProxyStep(ctx),
     ctx.kind === 'deploy' ? sourceStep(ctx, input.localCheckoutDir) : undefined,

@@ -73,6 +73,8 @@ export interface DockerPlanContext {
   hooks: { service: string; pre: string[]; post: string[] }[];
   /** release.json as first written (state running); the record step rewrites it with the outcome. */
   releaseInfo: ReleaseInfo & { project: string };
+  /** Set when the app's lock was left by this installation's own deploy that died (interrupted): it is broken first. */
+  ownDeadLock?: string;
   /** Services (stateful ones included) whose containers the health gate waits for. */
   gated: { service: string; project: string; stateful: boolean }[];
 }

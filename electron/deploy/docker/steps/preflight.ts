@@ -42,8 +42,12 @@ export function lockStep(ctx: DockerPlanContext): Step {
   return {
     id: 'lock',
     title: 'Acquire the app lock',
-    notes: [`One deploy of ${ctx.app.name} at a time, across installations: ${lockDir}`],
+    notes: [
+      `One deploy of ${ctx.app.name} at a time, across installations: ${lockDir}`,
+      ...(ctx.ownDeadLock ? [`The lock left by this computer's interrupted deploy ${ctx.ownDeadLock} is removed first.`] : []),
+    ],
     actions: [
+      ...(ctx.ownDeadLock ? [exec(['rm', '-rf', lockDir])] : []),
       exec(['mkdir', '-p', `${appDir}/releases`, `${appDir}/files`]),
       check(`mkdir ${lockDir} (fails if another deploy holds it)`, async (run) => {
         const result = await run.server.exec(['mkdir', lockDir]);

@@ -69,7 +69,7 @@ export function startReleaseStep(ctx: DockerPlanContext): Step | undefined {
     title: 'Start the new release',
     notes: [ctx.settings.proxy === 'none' ? `Runs as compose project ${ctx.releaseProject}.` : `Runs as compose project ${ctx.releaseProject}, beside the previous release, which keeps serving.`],
     actions: [exec(cli.composeCmd(ctx.releaseProject, file, 'up', '-d'), { cancellable: true })],
-    undo: [exec(cli.composeCmd(ctx.releaseProject, file, 'down', '--remove-orphans', '--timeout', '10'))],
+    undo: [exec(cli.composeCmd(ctx.releaseProject, file, 'down', '--remove-orphans'))],
   };
 }
 
@@ -157,7 +157,7 @@ function retireActions(ctx: DockerPlanContext, previous: ReleaseInfo, drainSecon
     })));
   }
   if (previous.files.includes(RELEASE_FILE)) {
-    actions.push(exec(ctx.facts.cli.composeCmd(projectOf(previous), `${prevDir}/${RELEASE_FILE}`, 'down', '--remove-orphans', '--timeout', '30'), { cancellable: true }));
+    actions.push(exec(ctx.facts.cli.composeCmd(projectOf(previous), `${prevDir}/${RELEASE_FILE}`, 'down', '--remove-orphans'), { cancellable: true }));
   }
   return { id: 'retire', title: `Drain and stop the previous release (${previous.id})`, notes: [], actions, undo: [] };
 }

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startWebHost, type WebHost } from '../../../electron/web/server';
-import { createWebSocketTransport, NO_TOKEN_MESSAGE } from './ws-transport';
+import { startWebHost, type WebHost } from '../../electron/web/server.js';
+import { createWebSocketTransport, NO_TOKEN_MESSAGE } from '../../renderer/src/api/ws-transport.js';
 
 /** The page's transport against a real web host, with `ws` standing in for the browser's WebSocket (and its Origin). */
 describe('web socket transport', () => {
