@@ -48,7 +48,7 @@ export async function runSteps(steps: Step[], options: RunOptions): Promise<RunO
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         const cancelled = options.signal.aborted;
-        const interrupted = !cancelled && error instanceof ApiError && error.code === 'CONNECTION_LOST';
+        const interrupted = !cancelled && (await connectionGone(error, options));
         failure = { ok: false, cancelled, interrupted, failedStep: step.id, error };
         options.onStep(index, cancelled ? 'cancelled' : 'failed');
         options.log.line(cancelled ? `\u001b[33m✗ ${step.title}: cancelled\u001b[0m` : `\u001b[31m✗ ${step.title} failed: ${error.message}\u001b[0m`);
@@ -59,6 +59,25 @@ export async function runSteps(steps: Step[], options: RunOptions): Promise<RunO
     if (beat) clearInterval(beat);
   }
   return failure ?? { ok: true };
+}
+
+const CONNECTION_CODES = new Set(['CONNECTION_LOST', 'CONNECT_REFUSED', 'CONNECT_TIMEOUT', 'HOST_UNREACHABLE']);
+
+/**
+ * Whether a step failed because the server could not be reached (rather than
+ * because what it ran failed): then the outcome on the server is unknown, so
+ * the deploy is interrupted, not failed. Errors from the Docker API travel
+ * through the same SSH connection and arrive as plain socket errors.
+ */
+async function connectionGone(error: Error, ctx: RunContext): Promise<boolean> {
+  if (error instanceof ApiError && CONNECTION_CODES.has(error.code)) return true;
+  // Otherwise ask the server: a command that died with the connection looks like any failed command.
+  try {
+    const probe = await Promise.race([ctx.server.exec(['true']), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), 15_000))]);
+    return probe.exitCode !== 0;
+  } catch {
+    return true;
+  }
 }
 
 async function runOne(step: Step, index: number, ctx: RunContext, options: RunOptions) {

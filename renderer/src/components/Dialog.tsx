@@ -7,10 +7,12 @@ interface DialogProps {
   children: ReactNode;
   wide?: boolean;
   tone?: 'default' | 'warning';
+  /** Extra class on the <dialog>, e.g. for a larger size. */
+  className?: string;
 }
 
 /** A modal on the native <dialog>: focus is trapped and Escape cancels without extra code. */
-export function Dialog({ title, onCancel, children, wide, tone = 'default' }: DialogProps) {
+export function Dialog({ title, onCancel, children, wide, tone = 'default', className }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
@@ -22,7 +24,7 @@ export function Dialog({ title, onCancel, children, wide, tone = 'default' }: Di
   return (
     <dialog
       ref={ref}
-      className={`dialog${wide ? ' dialog-wide' : ''} dialog-${tone}`}
+      className={`dialog${wide ? ' dialog-wide' : ''} dialog-${tone}${className ? ` ${className}` : ''}`}
       aria-label={title}
       onCancel={(e) => {
         e.preventDefault();

@@ -1,18 +1,12 @@
 import { useEffect, useRef } from 'react';
-import { Terminal } from '@xterm/xterm';
-import { FitAddon } from '@xterm/addon-fit';
-import { SearchAddon } from '@xterm/addon-search';
-import { WebLinksAddon } from '@xterm/addon-web-links';
 import { api } from '../../api/api';
 import { benchDrawn } from '../../bench/bench-hook';
 import { createAckBatcher } from './ack-batcher';
-import { frameThrottle } from './frame-throttle';
-import { openLink } from './open-link';
 import { attachOutput } from './terminal-output';
 import { mountedTerminals } from './terminal-registry';
 import { useTerminals, type TerminalTab } from './terminals-store';
 import { writeFrame } from './write-slices';
-import { darkScheme, themeFor } from './xterm-theme';
+import { mountXterm } from './xterm-setup';
 
 const ignore = () => undefined;
 
@@ -24,22 +18,8 @@ export function TerminalView({ tab, active }: { tab: TerminalTab; active: boolea
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    const scheme = darkScheme();
-    const term = new Terminal({
-      fontFamily: 'ui-monospace, "SF Mono", "Cascadia Mono", "JetBrains Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
-      fontSize: 13,
-      lineHeight: 1.15,
-      cursorBlink: true,
-      scrollback: 10_000,
-      theme: themeFor(scheme.matches),
-      linkHandler: { activate: (_event, uri) => openLink(uri) },
-    });
-    const fit = new FitAddon();
-    const search = new SearchAddon();
-    term.loadAddon(fit);
-    term.loadAddon(search);
-    term.loadAddon(new WebLinksAddon((_event, uri) => openLink(uri)));
-    term.open(container);
+    const xterm = mountXterm(container);
+    const { term, search } = xterm;
     mountedTerminals.set(terminalId, { term, search });
 
     const acks = createAckBatcher((bytes) => void api.call('terminals.ack', { terminalId, bytes }).catch(ignore));
@@ -56,29 +36,15 @@ export function TerminalView({ tab, active }: { tab: TerminalTab; active: boolea
       useTerminals.getState().setLastSize({ cols, rows });
       void api.call('terminals.resize', { terminalId, cols, rows }).catch(ignore);
     });
-
-    const refit = () => {
-      // A hidden tab has no size; fitting it would shrink the shell to nothing.
-      if (container.clientWidth > 0 && container.clientHeight > 0) fit.fit();
-    };
-    const throttle = frameThrottle(refit);
-    const observer = new ResizeObserver(() => throttle.schedule());
-    observer.observe(container);
-    refit();
-
-    const onScheme = (e: MediaQueryListEvent) => (term.options.theme = themeFor(e.matches));
-    scheme.addEventListener('change', onScheme);
+    xterm.refit();
 
     return () => {
-      scheme.removeEventListener('change', onScheme);
-      observer.disconnect();
-      throttle.cancel();
       input.dispose();
       resized.dispose();
       detachOutput();
       acks.dispose();
       mountedTerminals.delete(terminalId);
-      term.dispose();
+      xterm.dispose();
     };
   }, [terminalId]);
 
@@ -109,7 +75,9 @@ function TerminalBanner({ tab }: { tab: TerminalTab }) {
   return (
     <div className={`terminal-banner ${disconnected ? 'terminal-banner-error' : ''}`} role="alert" data-testid="terminal-banner">
       <span>
-        <strong>{disconnected ? 'Disconnected.' : 'Shell ended.'}</strong> {tab.message}
+        {/* The core words an ended session as a shell's; for a followed log, say what Reconnect does there. */}
+        <strong>{disconnected ? 'Disconnected.' : tab.kind === 'logs' ? 'Log ended.' : 'Shell ended.'}</strong>{' '}
+        {!disconnected && tab.kind === 'logs' ? 'Reconnect to follow the logs again, or close the tab.' : tab.message}
       </span>
       <span className="terminal-banner-actions">
         <button type="button" className="button button-small button-primary" onClick={() => void reconnect(tab.terminalId)}>

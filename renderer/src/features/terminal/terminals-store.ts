@@ -9,14 +9,20 @@ export type TerminalTabState = EventPayload<'terminal.status'>['state'];
 export interface TerminalTab {
   terminalId: string;
   serverId: string;
-  /** The server's name as the user knows it. */
+  /** The server's name as the user knows it (or what runs in it), numbered when several tabs share it. */
   name: string;
+  baseName?: string;
   /** user@host:port as the core reports it. */
   title: string;
   state: TerminalTabState;
   message?: string;
   exitCode?: number | null;
+  /** A followed log takes no input; its end is not a shell's. */
+  kind?: 'shell' | 'logs';
 }
+
+/** Opens a core terminal of the given size: terminals.open, or a container's shell or logs. */
+export type TerminalOpener = (size: { cols: number; rows: number }) => Promise<{ terminalId: string; title: string }>;
 
 interface TerminalsState {
   tabs: TerminalTab[];
@@ -28,6 +34,8 @@ interface TerminalsState {
   /** Size of the last fitted terminal; new shells start at it so they rarely need an immediate resize. */
   lastSize: { cols: number; rows: number };
   open(serverId: string, name: string): Promise<void>;
+  /** A tab for a terminal opened another way (container shells and logs), named `name`. */
+  openWith(serverId: string, name: string, opener: TerminalOpener, kind?: TerminalTab['kind']): Promise<void>;
   close(terminalId: string): Promise<void>;
   reconnect(terminalId: string): Promise<void>;
   activate(terminalId: string): void;
@@ -46,12 +54,16 @@ export const useTerminals = create<TerminalsState>((set, get) => ({
   opening: false,
   lastSize: { cols: 100, rows: 20 },
 
-  async open(serverId, name) {
+  open(serverId, name) {
+    return get().openWith(serverId, name, (size) => api.call('terminals.open', { serverId, ...size }));
+  },
+
+  async openWith(serverId, name, opener, kind = 'shell') {
     set({ panelOpen: true, opening: true, openError: undefined });
     try {
-      const { terminalId, title } = await api.call('terminals.open', { serverId, ...get().lastSize });
-      const sameServer = get().tabs.filter((t) => t.serverId === serverId).length;
-      const tab: TerminalTab = { terminalId, serverId, name: sameServer ? `${name} (${sameServer + 1})` : name, title, state: 'open' };
+      const { terminalId, title } = await opener(get().lastSize);
+      const same = get().tabs.filter((t) => t.serverId === serverId && (t.baseName ?? t.name) === name).length;
+      const tab: TerminalTab = { terminalId, serverId, name: same ? `${name} (${same + 1})` : name, baseName: name, title, state: 'open', kind };
       set({ tabs: [...get().tabs, tab], activeId: terminalId });
     } catch (err) {
       set({ openError: toShownError(err) });
