@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<{ rows: BenchRow[] }>> = {
   render: async () => ({ rows: await (await import('./render.js')).benchRender() }),
   'corpus import+render': async () => ({ rows: await (await import('./corpus.js')).benchCorpus() }),
   'cli-start': async () => ({ rows: await (await import('./cli-start.js')).benchCliStart() }),
+  deploy: async () => ({ rows: await (await import('./deploy-overhead.js')).benchDeployOverhead() }),
 };
 
 function format(value: number): string {

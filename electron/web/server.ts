@@ -33,9 +33,16 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
+/** Berth's version from its package.json, found from wherever this module runs (sources, or the bundled CLI's chunks). */
 export function packageVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
+  for (let dir = here; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'berth') return pkg.version;
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
 }
 
 /**

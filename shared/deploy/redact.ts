@@ -49,13 +49,15 @@ export function createRedactor(secretValues: Iterable<string> = []): Redactor {
     const encoded = encodeURIComponent(value);
     if (encoded !== value) literals.add(encoded);
     literals.add(base64(value));
+    literals.add(base64(value, true));
   };
   for (const value of secretValues) redact.add(value);
   return redact;
 }
 
-function base64(value: string): string {
+function base64(value: string, padded = false): string {
   let binary = '';
   for (const byte of new TextEncoder().encode(value)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/=+$/, '');
+  const text = btoa(binary);
+  return padded ? text : text.replace(/=+$/, '');
 }

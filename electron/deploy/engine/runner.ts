@@ -1,6 +1,7 @@
 import zlib from 'node:zlib';
 import { ApiError } from '../../../shared/api/errors.js';
 import type { StepStatus } from '../../../shared/model/deploy.js';
+import { LOCAL_SERVER_ID } from '../../../shared/model/server.js';
 import type { ExecChannel, Host } from '../../hosts/host.js';
 import { commandLine, viewAction, type Action, type ExecAction, type PipeAction, type RunContext, type Step } from './step.js';
 
@@ -130,7 +131,8 @@ export function killGroupCommand(pid: string): string[] {
 async function runExec(action: ExecAction, ctx: RunContext): Promise<void> {
   const host = hostFor(action.on, ctx);
   ctx.log.line(`\u001b[2m$ ${commandLine(action.argv)}\u001b[0m`);
-  const remoteGroup = action.cancellable && action.on === 'server';
+  // On this computer a kill reaches the program itself (sh execs it); a process group is for SSH sessions.
+  const remoteGroup = action.cancellable && action.on === 'server' && host.id !== LOCAL_SERVER_ID;
   const channel = await host.spawn(remoteGroup ? groupWrapped(action.argv) : action.argv, { env: action.env });
   channel.endStdin();
   const status = await follow(channel, host, ctx, remoteGroup);
@@ -178,7 +180,8 @@ async function runPipe(action: PipeAction, ctx: RunContext): Promise<void> {
   ctx.log.line(`\u001b[2m$ ${(viewAction(action) as { display: string }).display}\u001b[0m`);
   const source = await local.spawn(action.from, { env: action.fromEnv });
   source.endStdin();
-  const sink = await ctx.server.spawn(groupWrapped(action.to));
+  const remote = ctx.server.id !== LOCAL_SERVER_ID;
+  const sink = await ctx.server.spawn(remote ? groupWrapped(action.to) : action.to);
   const stream = action.gzip ? source.stdout.pipe(zlib.createGzip({ level: 6 })) : source.stdout;
   let bytes = 0;
   stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
@@ -187,7 +190,7 @@ async function runPipe(action: PipeAction, ctx: RunContext): Promise<void> {
   const abort = () => source.kill();
   ctx.signal.addEventListener('abort', abort, { once: true });
   try {
-    const [from, to] = await Promise.all([source.done, follow(sink, ctx.server, ctx, true)]);
+    const [from, to] = await Promise.all([source.done, follow(sink, ctx.server, ctx, remote)]);
     ctx.log.flush();
     if (ctx.signal.aborted) throw new ApiError('CANCELLED', 'Cancelled.');
     if (from.exitCode !== 0) throw new StepFailure(`${commandLine(action.from)} exited with ${String(from.exitCode)} on this computer`);

@@ -12,6 +12,17 @@ import { Preview } from './preview/Preview';
 import { useRenderLoop } from './preview/useRenderLoop';
 import './apps.css';
 import { errorMessage } from '../../lib/errors';
+import { DeployButton } from '../deploys/DeployButton';
+import { DeploysView } from '../deploys/DeploysView';
+import { StatusView } from '../deploys/StatusView';
+import { useDeploys, type AppView } from '../deploys/deploys-store';
+import '../deploys/deploys.css';
+
+const VIEWS: { view: AppView; label: string }[] = [
+  { view: 'definition', label: 'Definition' },
+  { view: 'deploys', label: 'Deploys' },
+  { view: 'status', label: 'Status' },
+];
 
 
 /** The Apps page: the app list, and for the open app its form beside the rendered preview. */
@@ -27,7 +38,11 @@ export default function AppsPage() {
   const session = useEditorStore((s) => s.session);
   const dirty = useEditorStore(isDirty);
   const invalid = useEditorStore((s) => Object.keys(s.issues).length > 0);
-  const { open, markSaved } = useEditorStore.getState();
+  const destination = useEditorStore((s) => s.destination);
+  const view = useDeploys((s) => s.view);
+  const focus = useDeploys((s) => s.focus);
+  const { open, markSaved, setDestination } = useEditorStore.getState();
+  const { setView, select: selectDeploy } = useDeploys.getState();
   useRenderLoop();
 
   const refresh = useCallback(() => {
@@ -47,6 +62,7 @@ export default function AppsPage() {
     if (!confirmLeave()) return;
     try {
       open(await api.call('apps.get', { name }), true);
+      selectDeploy(null);
     } catch (err) {
       setListError(`Cannot open ${name}: ${errorMessage(err)}`);
     }
@@ -55,8 +71,29 @@ export default function AppsPage() {
   const openUnsaved = (next: App) => {
     if (!confirmLeave()) return;
     open(next, false);
+    selectDeploy(null);
+    setView('definition');
     setImporting(false);
   };
+
+  // "Show" on a running deploy in the sidebar or a finished one in a toast: its app, destination and deploy.
+  useEffect(() => {
+    if (!focus) return;
+    const wanted = useDeploys.getState().takeFocus();
+    if (!wanted) return;
+    void (async () => {
+      if (useEditorStore.getState().storedName !== wanted.app) {
+        if (!confirmLeave()) return;
+        open(await api.call('apps.get', { name: wanted.app }), true);
+      }
+      if (useEditorStore.getState().destination?.name !== wanted.destination) {
+        const found = (await api.call('destinations.list', {})).find((d) => d.name === wanted.destination);
+        if (found) setDestination(found);
+      }
+      setView('deploys');
+      selectDeploy(wanted.deployId ?? null);
+    })().catch((err: unknown) => setListError(`Cannot show the deploy of ${wanted.app}: ${errorMessage(err)}`));
+  }, [focus, open, setDestination, setView, selectDeploy]);
 
   const save = async () => {
     if (!app || invalid) return;
@@ -86,18 +123,30 @@ export default function AppsPage() {
               {dirty && <span className="apps-dirty" title="Unsaved changes" aria-label="Unsaved changes">●</span>}
             </h1>
             <DestinationPicker />
+            <div className="apps-views" role="tablist" aria-label="App views">
+              {VIEWS.map((v) => (
+                <button key={v.view} type="button" role="tab" className="apps-tab" aria-selected={view === v.view} onClick={() => setView(v.view)}>
+                  {v.label}
+                </button>
+              ))}
+            </div>
             <span className="apps-toolbar-end">
               {invalid && <span className="apps-field-error">Fix the marked fields to save; the preview shows the last valid version.</span>}
               {saveError && <span className="apps-field-error" role="alert">{saveError}</span>}
-              <button type="button" className="apps-primary" disabled={!dirty || invalid || saving} onClick={() => void save()}>
+              <button type="button" className={dirty ? 'apps-primary' : undefined} disabled={!dirty || invalid || saving} onClick={() => void save()}>
                 {saving ? 'Saving…' : dirty ? 'Save' : 'Saved'}
               </button>
+              <DeployButton app={storedName} destination={destination} dirty={dirty} />
             </span>
           </header>
-          <div className="apps-split">
+          {/* The editor stays mounted behind the other views, so unsaved edits and editor state survive a look at the deploys. */}
+          <div className="apps-split" hidden={view !== 'definition'}>
             <div className="apps-form-pane"><AppForm key={session} /></div>
             <Preview key={session} />
           </div>
+          {view !== 'definition' && !storedName && <p className="apps-empty-state">Save the app first; its deploys and containers then show here.</p>}
+          {view === 'deploys' && storedName && destination && <DeploysView key={`${storedName}/${destination.name}`} app={storedName} destination={destination} />}
+          {view === 'status' && storedName && destination && <StatusView key={`${storedName}/${destination.name}`} app={storedName} destination={destination} />}
         </div>
       )}
       {importing && (

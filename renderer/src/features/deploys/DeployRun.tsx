@@ -37,10 +37,6 @@ export function DeployRun({ record }: { record: DeployRecord }) {
   const failedStep = record.steps.find((s) => s.id === record.failedStep)?.title ?? record.failedStep;
   const duration = durationBetween(record.startedAt, record.finishedAt, now);
 
-  useEffect(() => {
-    if (!running) setCancelling(false);
-  }, [running]);
-
   const cancel = async () => {
     setCancelling(true);
     setCancelError(undefined);
@@ -69,7 +65,7 @@ export function DeployRun({ record }: { record: DeployRecord }) {
           {OUTCOME_LABEL[record.outcome]}
         </span>
         {running && (
-          <button type="button" className="button button-small" disabled={cancelling} onClick={() => void cancel()}>
+          <button type="button" className="apps-small-button" disabled={cancelling} onClick={() => void cancel()}>
             {cancelling ? 'Cancelling…' : 'Cancel deploy'}
           </button>
         )}

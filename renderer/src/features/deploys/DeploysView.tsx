@@ -38,10 +38,8 @@ export function DeploysView({ app, destination }: { app: string; destination: De
   // Reload what the server keeps whenever one of this app's deploys here ends (states move: serving, kept…).
   const ended = mine.filter((r) => r.outcome !== 'running').map((r) => r.id).join(',');
 
-  const load = useCallback(async (current: () => boolean) => {
-    setLoading(true);
-    const [list, side] = await Promise.allSettled([api.call('deploys.list', { app }), api.call('releases.list', { app, destination: dest })]);
-    if (!current()) return;
+  const read = useCallback(() => Promise.allSettled([api.call('deploys.list', { app }), api.call('releases.list', { app, destination: dest })]), [app, dest]);
+  const show = useCallback(([list, side]: Awaited<ReturnType<typeof read>>) => {
     if (list.status === 'fulfilled') {
       setRecords(list.value.filter((r) => r.destination === dest));
       setRecordsError(undefined);
@@ -54,15 +52,20 @@ export function DeploysView({ app, destination }: { app: string; destination: De
       setServerError(toShownError(side.reason));
     }
     setLoading(false);
-  }, [app, dest]);
+  }, [dest]);
 
   useEffect(() => {
     let current = true;
-    void load(() => current);
+    void read().then((answers) => current && show(answers));
     return () => {
       current = false;
     };
-  }, [load, ended]);
+  }, [read, show, ended]);
+
+  const refresh = () => {
+    setLoading(true);
+    void read().then(show);
+  };
 
   const merged = useMemo(() => {
     const byId = new Map(records.map((r) => [r.id, r]));
@@ -75,14 +78,14 @@ export function DeploysView({ app, destination }: { app: string; destination: De
 
   return (
     <div className="deploys">
-      {server?.lock && !runningHere && <LockBanner app={app} destination={dest} lock={server.lock} onBroken={() => void load(() => true)} />}
+      {server?.lock && !runningHere && <LockBanner app={app} destination={dest} lock={server.lock} onBroken={refresh} />}
       {serverError && <ErrorNote error={serverError} title={`The release history on ${dest} could not be read; showing this installation's deploys only.`} />}
       <ErrorNote error={recordsError} title="This installation's deploy records could not be read." />
       <div className="deploys-split">
         <section className="history" aria-label="History">
           <header className="history-head">
             <h2>History</h2>
-            {loading ? <Spinner label="Loading history" /> : <button type="button" className="button button-small button-quiet" onClick={() => void load(() => true)}>Refresh</button>}
+            {loading ? <Spinner label="Loading history" /> : <button type="button" className="apps-small-button" onClick={refresh}>Refresh</button>}
           </header>
           {entries.length === 0 && !loading && <p className="empty history-empty">Not deployed to {dest} yet. Deploy shows the plan first; nothing changes until you confirm.</p>}
           <ol className="history-list">
@@ -127,7 +130,7 @@ function HistoryItem({ entry, selected, onSelect, onRollback }: { entry: History
         </span>
       </button>
       {entry.state === 'kept' && (
-        <button type="button" className="button button-small history-rollback" onClick={onRollback}>
+        <button type="button" className="apps-small-button history-rollback" onClick={onRollback}>
           Roll back to this
         </button>
       )}
@@ -203,7 +206,7 @@ function LockBanner({ app, destination, lock, onBroken }: { app: string; destina
       </span>
       {lock.stale && (
         <span>
-          <button type="button" className="button button-small" onClick={() => setConfirming(true)}>
+          <button type="button" className="apps-small-button" onClick={() => setConfirming(true)}>
             Break lock
           </button>
         </span>
@@ -218,10 +221,10 @@ function LockBanner({ app, destination, lock, onBroken }: { app: string; destina
             <ErrorNote error={error} title="The lock was not removed." />
           </div>
           <footer className="dialog-actions">
-            <button type="button" className="button" onClick={() => setConfirming(false)}>
+            <button type="button" onClick={() => setConfirming(false)}>
               Cancel
             </button>
-            <button type="button" className="button button-primary" disabled={breaking} onClick={() => void breakLock()}>
+            <button type="button" className="apps-primary" disabled={breaking} onClick={() => void breakLock()}>
               {breaking ? 'Breaking…' : 'Break lock'}
             </button>
           </footer>

@@ -31,7 +31,6 @@ export function PlanDialog({ request, onClose, onStarted }: { request: PlanReque
 
   useEffect(() => {
     let current = true;
-    setPlanned({ status: 'planning' });
     api.call('deploys.plan', { kind, app, destination, to }).then(
       ({ planId, plan }) => current && setPlanned({ status: 'ready', planId, plan }),
       (err: unknown) => current && setPlanned({ status: 'error', error: toShownError(err) }),
@@ -71,10 +70,10 @@ export function PlanDialog({ request, onClose, onStarted }: { request: PlanReque
         </div>
       )}
       <footer className="dialog-actions">
-        <button type="button" className="button" onClick={onClose}>
+        <button type="button" onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="button button-primary" disabled={planned.status !== 'ready' || starting} onClick={() => void confirm()}>
+        <button type="button" className="apps-primary" disabled={planned.status !== 'ready' || starting} onClick={() => void confirm()}>
           {starting ? 'Starting…' : kind === 'rollback' ? 'Confirm rollback' : 'Confirm deploy'}
         </button>
       </footer>

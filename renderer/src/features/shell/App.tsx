@@ -4,6 +4,7 @@ import ServersPage from '../servers/ServersPage';
 import { TerminalPanel } from '../terminal/TerminalPanel';
 import { useNavigation } from '../../stores/navigation-store';
 import { Sidebar } from './Sidebar';
+import { Toasts } from '../deploys/Toasts';
 
 // The app editor pulls in Monaco; it loads only when the user goes there.
 const AppsPage = lazy(() => import('../apps/AppsPage'));
@@ -25,6 +26,7 @@ export function App() {
         <TerminalPanel />
       </div>
       <PromptLayer />
+      <Toasts />
     </div>
   );
 }

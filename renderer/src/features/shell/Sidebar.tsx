@@ -3,6 +3,7 @@ import { api } from '../../api/api';
 import { Icon, type IconName } from '../../components/Icon';
 import { useNavigation, type Page } from '../../stores/navigation-store';
 import { useTerminals } from '../terminal/terminals-store';
+import { RunningDeploys } from '../deploys/RunningDeploys';
 
 const items: { page: Page; label: string; icon: IconName }[] = [
   { page: 'servers', label: 'Servers', icon: 'server' },
@@ -36,6 +37,7 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
+      <RunningDeploys />
       <div className="sidebar-foot">
         <button type="button" className={`nav-item${panelOpen ? ' nav-item-active' : ''}`} onClick={() => setPanelOpen(!panelOpen)} aria-pressed={panelOpen}>
           <Icon name="terminal" />

@@ -1,0 +1,161 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api } from '../../api/api';
+import { Dialog } from '../../components/Dialog';
+import { ErrorNote } from '../../components/ErrorNote';
+import { Spinner } from '../../components/Spinner';
+import { durationBetween, formatDuration } from '../../lib/format';
+import { toShownError, type ShownError } from '../../lib/errors';
+import type { Destination } from '../../../../shared/model/app';
+import type { ContainerStatus } from '../../../../shared/model/deploy';
+import { useTerminals } from '../terminal/terminals-store';
+import { useDeploys } from './deploys-store';
+
+/**
+ * The app's containers on a destination, and what can be done to them:
+ * follow logs (all services or one) and open a shell, each in a terminal
+ * tab, and restart one after a confirmation.
+ */
+export function StatusView({ app, destination }: { app: string; destination: Destination }) {
+  const [containers, setContainers] = useState<ContainerStatus[] | null>(null);
+  /** When the list was read: uptimes are as of then (Refresh reads again). */
+  const [readAt, setReadAt] = useState(0);
+  const [error, setError] = useState<ShownError>();
+  const [loading, setLoading] = useState(true);
+  const [restarting, setRestarting] = useState<ContainerStatus | null>(null);
+  const openWith = useTerminals((s) => s.openWith);
+  const live = useDeploys((s) => s.live);
+  const dest = destination.name;
+  const serverId = destination.type === 'docker' ? destination.server : '';
+  // A deploy here that ended changed the containers.
+  const ended = useMemo(() => Object.values(live).filter((r) => r.app === app && r.destination === dest && r.outcome !== 'running').map((r) => r.id).join(','), [live, app, dest]);
+
+  const read = useCallback(() => api.call('apps.status', { app, destination: dest }).then((list) => ({ list }), (err: unknown) => ({ error: toShownError(err) })), [app, dest]);
+  const show = useCallback((answer: Awaited<ReturnType<typeof read>>) => {
+    if ('list' in answer) {
+      setContainers(answer.list);
+      setReadAt(Date.now());
+      setError(undefined);
+    } else setError(answer.error);
+    setLoading(false);
+  }, []);
+
+  useEffect(() => {
+    let current = true;
+    void read().then((answer) => current && show(answer));
+    return () => {
+      current = false;
+    };
+  }, [read, show, ended]);
+
+  const refresh = () => {
+    setLoading(true);
+    void read().then(show);
+  };
+
+  const followLogs = (service?: string) =>
+    void openWith(serverId, service ? `${service} logs` : `${app} logs`, (size) => api.call('containers.logs', { app, destination: dest, service, ...size }), 'logs');
+  const openShell = (c: ContainerStatus) =>
+    void openWith(serverId, `sh ${c.name}`, (size) => api.call('containers.shell', { app, destination: dest, container: c.name, ...size }));
+  const running = containers?.filter((c) => c.state === 'running') ?? [];
+
+  return (
+    <div className="status-view">
+      <header className="status-head">
+        <h2>Containers on {dest}</h2>
+        {loading && <Spinner label="Loading containers" />}
+        <span className="status-head-actions">
+          <button type="button" className="apps-small-button" onClick={refresh} disabled={loading}>
+            Refresh
+          </button>
+          <button type="button" className="apps-small-button" disabled={running.length === 0} onClick={() => followLogs()}>
+            Follow logs (all services)
+          </button>
+        </span>
+      </header>
+      <ErrorNote error={error} title="The containers could not be listed." />
+      {containers && containers.length === 0 && <p className="empty">{app} has no containers on {dest}. Deploy it first.</p>}
+      {containers && containers.length > 0 && (
+        <table className="status-table">
+          <thead>
+            <tr>
+              <th>Service</th>
+              <th>Container</th>
+              <th>State</th>
+              <th>Health</th>
+              <th className="num">Restarts</th>
+              <th>Uptime</th>
+              <th>Image</th>
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {containers.map((c) => {
+              const up = c.state === 'running' ? durationBetween(c.startedAt, undefined, readAt) : undefined;
+              return (
+                <tr key={c.name} aria-label={c.name}>
+                  <td>{c.service}</td>
+                  <td className="mono" title={c.release ? `release ${c.release}` : undefined}>{c.name}</td>
+                  <td><span className={`state state-c-${c.state}`}>{c.state}</span></td>
+                  <td>{c.health ? <span className={`state state-h-${c.health}`}>{c.health}</span> : <span className="muted">no check</span>}</td>
+                  <td className="num">{c.restarts}</td>
+                  <td>{up === undefined ? '—' : formatDuration(up)}</td>
+                  <td className="mono status-image" title={c.image}>{c.image}</td>
+                  <td className="status-actions">
+                    <button type="button" className="apps-small-button" disabled={c.state !== 'running'} onClick={() => followLogs(c.service)} aria-label={`Logs of ${c.service}`}>
+                      Logs
+                    </button>
+                    <button type="button" className="apps-small-button" disabled={c.state !== 'running'} onClick={() => openShell(c)} aria-label={`Shell in ${c.name}`}>
+                      Shell
+                    </button>
+                    <button type="button" className="apps-small-button" onClick={() => setRestarting(c)} aria-label={`Restart ${c.name}`}>
+                      Restart
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {restarting && <RestartDialog app={app} destination={dest} container={restarting} onClose={() => setRestarting(null)} onDone={refresh} />}
+    </div>
+  );
+}
+
+function RestartDialog({ app, destination, container, onClose, onDone }: { app: string; destination: string; container: ContainerStatus; onClose(): void; onDone(): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ShownError>();
+  const restart = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.call('containers.restart', { app, destination, container: container.name });
+      onClose();
+      onDone();
+    } catch (err) {
+      setError(toShownError(err));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={`Restart ${container.name}?`} tone="warning" onCancel={onClose}>
+      <div className="dialog-body">
+        <p>
+          Docker stops {container.service} in this container and starts it again. Requests it would answer fail until it is back, unless another
+          container of {container.service} serves them.
+        </p>
+        <ErrorNote error={error} title="The container was not restarted." />
+      </div>
+      <footer className="dialog-actions">
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="apps-primary" disabled={busy} onClick={() => void restart()}>
+          {busy ? 'Restarting…' : 'Restart'}
+        </button>
+      </footer>
+    </Dialog>
+  );
+}
