@@ -97,7 +97,7 @@ async function sshdActivitySince(file: string, offset: number): Promise<SshdActi
       byType[open[1]!] = (byType[open[1]!] ?? 0) + 1;
     }
     // An SFTP session is a "session" channel that then asks for the subsystem.
-    if (line.includes('subsystem request for sftp')) byType['sftp (of session)'] = (byType['sftp (of session)'] ?? 0) + 1;
+    if (line.includes("Starting session: subsystem 'sftp'")) byType['sftp (of session)'] = (byType['sftp (of session)'] ?? 0) + 1;
   }
   return { logins, channels, byType };
 }

@@ -1,13 +1,18 @@
 import { test as base } from '@playwright/test';
 import { startSshd, sshdUnavailableReason, type SshdHandle } from '../test/support/sshd.js';
 import { skipUnlessAvailable } from '../test/support/infra.js';
+import { buildTestImages, dockerServerUnavailableReason, startDockerServer, type DockerServer } from '../test/support/docker-server.js';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
 
 /**
  * Worker-scoped infrastructure for UI tests: a web host on a fresh data
- * directory serving the built renderer (out/renderer), and a real sshd.
+ * directory serving the built renderer (out/renderer), a real sshd, and (for
+ * the deploy specs, started only when one asks for it) a real Docker server
+ * reached over SSH in a network namespace of its own, with the test images
+ * built. `dockerServer` is null where the harness cannot run (not root, no
+ * dockerd): those tests skip with a notice, and fail in CI.
  */
-export const test = base.extend<object, { webHost: WebHostProcess; sshd: SshdHandle }>({
+export const test = base.extend<object, { webHost: WebHostProcess; sshd: SshdHandle; dockerServer: DockerServer | null }>({
   webHost: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires a destructuring pattern even with no dependencies
     async ({}, use) => {
@@ -27,6 +32,20 @@ export const test = base.extend<object, { webHost: WebHostProcess; sshd: SshdHan
       await sshd.stop();
     },
     { scope: 'worker' },
+  ],
+  dockerServer: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires a destructuring pattern even with no dependencies
+    async ({}, use) => {
+      if (skipUnlessAvailable('UI tests against a Docker server', dockerServerUnavailableReason())) return use(null);
+      const server = await startDockerServer();
+      try {
+        await buildTestImages(server);
+        await use(server);
+      } finally {
+        await server.stop();
+      }
+    },
+    { scope: 'worker', timeout: 300_000 },
   ],
 });
 

@@ -1,4 +1,5 @@
 import type { App, DockerDestination } from '../../../shared/model/app.js';
+import { proxyNetwork } from '../../../shared/translate/render/compose/render-compose.js';
 import type { ReleaseInfo } from '../../../shared/model/deploy.js';
 import type { SplitResult } from '../../../shared/deploy/compose-split.js';
 import type { ServerFacts } from './server-facts.js';
@@ -21,7 +22,8 @@ export interface DeploySettings {
 export function deploySettings(destination: DockerDestination): DeploySettings {
   return {
     proxy: destination.proxy,
-    proxyNetwork: destination.network,
+    // Traefik mode joins Coolify's network; caddy the destination's own (default "berth").
+    proxyNetwork: proxyNetwork(destination) ?? destination.network,
     proxyImage: destination.proxyImage ?? 'caddy:2',
     httpPort: destination.httpPort ?? 80,
     httpsPort: destination.httpsPort ?? 443,
