@@ -78,7 +78,7 @@ function seededRecord(id: string, startedAt: string, statuses: string[], extra: 
   let t = Date.parse(startedAt);
   const steps = STEPS.map(([stepId, title], i) => {
     const status = statuses[i] ?? 'pending';
-    if (status === 'pending') return { id: stepId, title, status };
+    if (status === 'pending' || status === 'skipped') return { id: stepId, title, status };
     const start = new Date(t).toISOString();
     t += 900 + i * 700;
     return { id: stepId, title, status, startedAt: start, finishedAt: new Date(t).toISOString() };
@@ -137,7 +137,7 @@ test('history, a past deploy\'s steps and log, and errors that say what to do wh
   await page.getByLabel('Destination', { exact: true }).selectOption('ledger-vps');
   await view(page, 'Deploys');
 
-  const items = history(page).getByRole('listitem');
+  const items = history(page).locator('tbody tr');
   await expect(items).toHaveCount(2);
   await expect(items.nth(0)).toHaveAccessibleName('r20261202-101500-cd34');
   await expect(items.nth(0)).toContainText('failed');
@@ -281,7 +281,11 @@ test('deploy to a Docker server over SSH: plan, live steps and log, history, rol
           ports: [{ port: 8080 }],
           routes: [{ domain: 'shop.test', port: 8080, https: false }],
           healthcheck: { http: { path: '/health', port: 8080 }, intervalSeconds: 1, timeoutSeconds: 2, retries: 3 },
+          // A migration-like hook that takes a few seconds, so the running deploy can be watched mid-step.
+          hooks: { preDeploy: ['echo "migrating the database"; sleep 6; echo "migrations done"'] },
         },
+        // A service that writes a log line every second (busybox httpd writes none), for Follow logs.
+        worker: { image: 'berth-test/busybox:1', command: ['sh', '-c', 'while true; do echo tick; sleep 1; done'], stopGracePeriodSeconds: 1 },
       },
     },
   });
@@ -299,11 +303,13 @@ test('deploy to a Docker server over SSH: plan, live steps and log, history, rol
   await expect(detail.getByTestId('deploy-outcome')).toHaveText('running');
   await expect(detail.getByRole('list', { name: 'Steps' }).getByRole('listitem')).toHaveText(plan1.steps.map((s) => new RegExp(escapeRegExp(s.title))));
   await expect(page.getByRole('region', { name: 'Running deploys' })).toContainText('webshop → vps');
-  await expect.poll(() => rowsOf(deployLog(page))).toContain('Berth deploy webshop → vps');
-  // Mid-deploy: a step running beside a log that grows as the core pushes it.
-  await expect(detail.locator('.run-step-running')).toHaveCount(1, { timeout: 60_000 });
-  await expect(detail.locator('.run-step-done').first()).toBeVisible({ timeout: 60_000 });
+  // Mid-deploy: the hook's step runs beside a log that grows as the core pushes it (never polled).
+  await expect(detail.locator('.run-step-running')).toHaveText(/Run pre-deploy hooks/, { timeout: 120_000 });
+  await expect.poll(() => rowsOf(deployLog(page))).toContain('migrating the database');
+  await expect(detail.locator('.run-step-done').first()).toBeVisible();
   await shot(page, 'deploy-running');
+  // The hook's own output (the command line shown before it also names these words, so match whole lines).
+  await expect.poll(() => rowsOf(deployLog(page)), { timeout: 30_000 }).toMatch(/^\s*migrations done\s*$/m);
   await waitForOutcome(page, 'succeeded');
   await expect.poll(() => rowsOf(deployLog(page))).toMatch(/r\d{8}-\d{6}-[a-z0-9]{4} is serving\./);
   await expect(page.getByRole('region', { name: 'Running deploys' })).toBeHidden();
@@ -322,7 +328,7 @@ test('deploy to a Docker server over SSH: plan, live steps and log, history, rol
   expect((await getThroughProxy(server.address, 'shop.test')).body).toBe('v2\n');
 
   // ---- History: newest first with state, source, who and duration; v1 is kept and can be rolled back to.
-  const items = history(page).getByRole('listitem');
+  const items = history(page).locator('tbody tr');
   await expect(items).toHaveCount(2);
   await expect(items.nth(0)).toContainText('serving');
   await expect(items.nth(1)).toContainText('kept');
@@ -330,6 +336,7 @@ test('deploy to a Docker server over SSH: plan, live steps and log, history, rol
   await expect(items.nth(1)).toContainText(/\d+(\.\d)? s|\d+ min/);
   await items.nth(1).getByRole('button').first().click();
   await expect.poll(() => rowsOf(deployLog(page))).toContain('is serving.');
+  await dismissToasts(page);
   await shot(page, 'deploy-history');
 
   const rollback = page.getByRole('dialog', { name: 'Roll back webshop on vps' });
@@ -347,13 +354,16 @@ test('deploy to a Docker server over SSH: plan, live steps and log, history, rol
   await expect(row).toBeVisible();
   await expect(row).toContainText('healthy');
   await expect(row).toContainText('webshop');
+  await expect(page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'worker', exact: true }) }).first()).toContainText('no check');
+  await dismissToasts(page);
   await shot(page, 'deploy-status');
 
   await page.getByRole('button', { name: 'Follow logs (all services)' }).click();
   const logsTab = page.getByRole('tab', { name: 'webshop logs' });
   await expect(logsTab).toHaveAttribute('aria-selected', 'true');
   const terminal = page.locator('.terminal-view:not([hidden])');
-  await expect.poll(() => rowsOf(terminal), { timeout: 30_000 }).toMatch(/web \| /);
+  // Every running container of the app, each line prefixed with its service.
+  await expect.poll(() => rowsOf(terminal), { timeout: 30_000 }).toMatch(/^worker \| tick/m);
 
   const container = (await row.locator('td').nth(1).innerText()).trim();
   await row.getByRole('button', { name: `Shell in ${container}` }).click();
@@ -400,6 +410,11 @@ test('deploy to a Docker server over SSH: plan, live steps and log, history, rol
   expect(problems).toEqual([]);
   await fs.rm(path.dirname(repo), { recursive: true, force: true });
 });
+
+async function dismissToasts(page: Page) {
+  const buttons = page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Dismiss' });
+  while ((await buttons.count()) > 0) await buttons.first().click();
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

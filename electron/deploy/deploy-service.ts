@@ -89,7 +89,11 @@ export class DeployService {
     const releaseId = newReleaseId();
     const common = {
       destination, server, local: this.options.local, by: this.by, berthVersion: this.options.version, releaseId, buildOn: request.buildOn,
-      isOwnDeadDeploy: async (id: string) => !this.running.has(id) && ['interrupted', 'running'].includes((await this.records.get(id))?.outcome ?? ''),
+      isOwnDeadDeploy: async (id: string) => {
+        if (this.running.has(id)) return false;
+        const record = await this.records.get(id);
+        return record?.outcome === 'interrupted' || (record?.outcome === 'running' && !processAlive(record.pid));
+      },
       localCheckoutDir: (git: string) => path.join(this.options.dataDir, 'build-src', createHash('sha256').update(git).digest('hex').slice(0, 12)),
     };
     let secretValues: string[];
@@ -147,7 +151,7 @@ export class DeployService {
           else if (status !== 'pending') step.finishedAt = new Date().toISOString();
           publish();
         },
-      }).catch((err: unknown) => ({ ok: false as const, cancelled: false, interrupted: false, failedStep: 'internal', error: err instanceof Error ? err : new Error(String(err)) }));
+      }).catch((err: unknown) => ({ ok: false as const, cancelled: false, interrupted: false, committed: false, failedStep: 'internal', error: err instanceof Error ? err : new Error(String(err)) }));
       record.finishedAt = new Date().toISOString();
       if (outcome.ok) {
         record.outcome = 'succeeded';
@@ -160,8 +164,9 @@ export class DeployService {
         record.outcome = outcome.cancelled ? 'cancelled' : outcome.interrupted ? 'interrupted' : 'failed';
         record.failedStep = outcome.failedStep;
         record.error = redact(outcome.error.message);
-        if (!outcome.interrupted) await markReleaseFailed(plan.ctx, server, outcome.cancelled ? 'cancelled' : 'failed', record.error);
-        log.line(outcome.interrupted
+        if (!outcome.interrupted && !outcome.committed) await markReleaseFailed(plan.ctx, server, outcome.cancelled ? 'cancelled' : 'failed', record.error);
+        if (outcome.committed) log.line(`\u001b[33m${view.releaseId} is serving, but "${outcome.failedStep}" failed: ${record.error}\u001b[0m`);
+        else log.line(outcome.interrupted
           ? `\u001b[31mThe connection to the server was lost during "${outcome.failedStep}". The deploy is marked interrupted; the next deploy of ${view.app} cleans up what it left.\u001b[0m`
           : `\u001b[31m${record.outcome === 'cancelled' ? 'Cancelled' : 'Failed'}: ${view.previousRelease ? `${view.previousRelease} keeps serving.` : 'nothing was serving before.'}\u001b[0m`);
       }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../shared/model/app.js';
 import { skipUnlessAvailable } from '../support/infra.js';
-import { TEST_IMAGES, buildTestImages, dockerServerUnavailableReason, startDockerServer, writeWebAppRepo, type DockerServer } from '../support/docker-server.js';
+import { buildTestImages, dockerServerUnavailableReason, startDockerServer, writeWebAppRepo, type DockerServer } from '../support/docker-server.js';
 import { createDeployWorld, getThroughProxy } from './deploy-world.js';
 
 const skip = skipUnlessAvailable('a Docker server in a network namespace', dockerServerUnavailableReason());

@@ -3,6 +3,7 @@ import { ApiError } from '../../../shared/api/errors.js';
 import type { App, DockerDestination } from '../../../shared/model/app.js';
 import { App as AppSchema } from '../../../shared/model/app.js';
 import type { DeployPlanView, ReleaseInfo, ServiceMove } from '../../../shared/model/deploy.js';
+import { stableHash } from '../../../shared/deploy/stable-hash.js';
 import { splitCompose, stateProjectName, appNetworkName, type SplitResult } from '../../../shared/deploy/compose-split.js';
 import { renderFinal } from '../../../shared/translate/render/render-app.js';
 import { proxyNetwork } from '../../../shared/translate/render/compose/render-compose.js';
@@ -114,7 +115,16 @@ export async function planDockerDeploy(input: DockerPlanInput): Promise<DockerPl
     gated: Object.entries(split.services).filter(([name, s]) => !s.stateful || previous?.services[name]?.hash !== s.hash)
       .map(([service, s]) => ({ service, project: s.stateful ? split.stateProject : split.releaseProject, stateful: s.stateful })),
   };
-  return assemble(ctx, input, await previousRoutes(input.server, facts, app.name, previous), split.warnings);
+  const warnings = [...split.warnings];
+  for (const [name, s] of Object.entries(app.services)) {
+    const buildSecrets = Object.entries(s.env).filter(([, v]) => typeof v === 'object' && 'secret' in v && v.scope !== 'runtime').map(([k]) => k);
+    if (s.build && buildSecrets.length > 0) warnings.push(`${name}: build-time secrets (${buildSecrets.join(', ')}) are not passed to docker build yet; only runtime values reach the container.`);
+    const published = s.ports.filter((p) => p.publish !== undefined && !s.routes.some((r) => r.port === p.port));
+    if (settings.proxy !== 'none' && !split.services[name]?.stateful && published.length > 0 && previous) {
+      warnings.push(`${name} publishes host port ${published.map((p) => p.publish).join(', ')}: the new release cannot bind it while the previous one runs, so this deploy will fail at "Start the new release". Route it through the proxy instead, or use a destination without a proxy.`);
+    }
+  }
+  return assemble(ctx, input, await previousRoutes(input.server, facts, app.name, previous), warnings);
 }
 
 /** A rollback runs a kept release's own files and images again (no render, no build, no pull), as a new release. */
@@ -249,9 +259,11 @@ async function resolveBuilds(input: DockerPlanInput, buildOn: 'server' | 'local'
     for (const [name, value] of Object.entries(definition.env)) {
       if (typeof value === 'object' && 'value' in value && value.scope !== 'runtime') args[name] = value.value;
     }
+    // The tag names the commit, plus the build settings when they are not the defaults: the same commit built another way is another image.
+    const custom = build.dockerfile !== 'Dockerfile' || build.context !== '.' || Object.keys(args).length > 0;
     out.push({
       service,
-      ref: `${input.app.name}-${service}:${commit.slice(0, 12)}`,
+      ref: `${input.app.name}-${service}:${commit.slice(0, 12)}${custom ? `-${stableHash({ dockerfile: build.dockerfile, context: build.context, args }).slice(0, 8)}` : ''}`,
       source: { kind: 'build', on: buildOn, git: build.git, ref: build.ref, commit, dockerfile: build.dockerfile, context: build.context, args, built: false },
     });
   }

@@ -9,7 +9,7 @@ export class StepFailure extends Error {}
 
 export type RunOutcome =
   | { ok: true }
-  | { ok: false; cancelled: boolean; interrupted: boolean; failedStep: string; error: Error };
+  | { ok: false; cancelled: boolean; interrupted: boolean; failedStep: string; error: Error; committed?: boolean };
 
 export interface RunOptions extends RunContext {
   onStep(index: number, status: StepStatus): void;
@@ -26,6 +26,7 @@ export interface RunOptions extends RunContext {
  */
 export async function runSteps(steps: Step[], options: RunOptions): Promise<RunOutcome> {
   const started: Step[] = [];
+  let committed = false;
   let failure: Extract<RunOutcome, { ok: false }> | undefined;
   const beat = options.heartbeat && setInterval(() => {
     void runAction(options.heartbeat!.action, { ...options, log: silentLog() }).catch(() => undefined);
@@ -46,14 +47,21 @@ export async function runSteps(steps: Step[], options: RunOptions): Promise<RunO
       started.push(step);
       try {
         await runOne(step, index, options, options);
+        if (step.commits) committed = true;
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         const cancelled = options.signal.aborted;
+        if (step.bestEffort && !cancelled) {
+          options.onStep(index, 'failed');
+          options.log.line(`\u001b[33m! ${step.title} failed: ${error.message} (the new release serves; this does not undo it)\u001b[0m`);
+          continue;
+        }
         const interrupted = !cancelled && (await connectionGone(error, options));
-        failure = { ok: false, cancelled, interrupted, failedStep: step.id, error };
+        failure = { ok: false, cancelled, interrupted, failedStep: step.id, error, committed };
         options.onStep(index, cancelled ? 'cancelled' : 'failed');
         options.log.line(cancelled ? `\u001b[33m✗ ${step.title}: cancelled\u001b[0m` : `\u001b[31m✗ ${step.title} failed: ${error.message}\u001b[0m`);
-        if (!interrupted) await undo(started, cleanup);
+        if (committed) options.log.line('    Traffic already moved to the new release; nothing is undone.');
+        else if (!interrupted) await undo(started, cleanup);
       }
     }
   } finally {

@@ -58,6 +58,10 @@ export interface Step {
   undo: Action[];
   /** Runs even after a failure or cancel (releasing the lock). */
   always?: boolean;
+  /** A failure is reported but the deploy goes on (stopping the previous release, pruning). */
+  bestEffort?: boolean;
+  /** Once this step has run, traffic is on the new release: later failures undo nothing. */
+  commits?: boolean;
 }
 
 export interface RunContext {

@@ -14,6 +14,7 @@ export function formatBytes(bytes: number): string {
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
   const s = ms / 1000;
+  if (s < 0.1) return '<0.1 s';
   if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 60) return `${Math.floor(s)} s`;
   const m = Math.floor(s / 60);

@@ -16,14 +16,14 @@ export function connectStep(): Step {
 
 export function checkDockerStep(ctx: DockerPlanContext): Step {
   const { cli } = ctx.facts;
-  const composeArgv = cli.compose.kind === 'plugin' ? cli.docker('compose', 'version', '--short') : ['docker-compose', 'version', '--short'];
   const notes = [`Docker daemon ${ctx.facts.dockerVersion}; compose ${cli.compose.version} (${cli.compose.kind === 'plugin' ? 'docker compose plugin' : 'legacy docker-compose v1'}).`];
   if (cli.compose.kind === 'standalone') notes.push('Compose v1 is no longer maintained; Berth runs it with --compatibility and waits for health itself. Install the compose plugin when you can.');
   return {
     id: 'check-docker',
     title: 'Check Docker',
     notes,
-    actions: [exec(cli.docker('version', '--format', '{{.Server.Version}}')), exec(composeArgv)],
+    // The daemon must answer now, not only when the plan was read; compose was found then (v1 is slow to start twice).
+    actions: [exec(cli.docker('version', '--format', '{{.Server.Version}}'))],
     undo: [],
   };
 }
@@ -99,14 +99,21 @@ export function lockedError(app: string, holder: Awaited<ReturnType<typeof readL
 
 /** Containers an interrupted deploy left running are removed first, so every deploy starts from a known state. */
 export function recoverStep(ctx: DockerPlanContext): Step | undefined {
-  if (ctx.facts.leftovers.length === 0) return undefined;
+  const dead = ctx.facts.releases.filter((r) => r.state === 'running');
+  if (ctx.facts.leftovers.length === 0 && dead.length === 0) return undefined;
   const ids = ctx.facts.leftovers.flatMap((l) => l.containers);
   return {
     id: 'recover',
     title: 'Clean up an interrupted deploy',
-    notes: ctx.facts.leftovers.map((l) => `${l.project}: ${l.containers.length} container(s) of a release that never went live`),
+    notes: [
+      ...ctx.facts.leftovers.map((l) => `${l.project}: ${l.containers.length} container(s) of a release that never went live`),
+      ...dead.map((r) => `${r.id}: its deploy never finished; recorded as interrupted`),
+    ],
     actions: [
-      exec(ctx.facts.cli.docker('rm', '-f', ...ids)),
+      ...dead.map((r) => check(`record ${r.id} as interrupted`, async (run) => {
+        await run.server.writeFile(`${ctx.facts.layout.releaseDir(ctx.app.name, r.id)}/release.json`, `${JSON.stringify({ ...r, state: 'interrupted', error: r.error ?? 'The deploy stopped before it finished (connection lost or Berth closed).' }, null, 2)}\n`, 0o644);
+      })),
+      ...(ids.length > 0 ? [exec(ctx.facts.cli.docker('rm', '-f', ...ids))] : []),
       ...ctx.facts.leftovers.map((l) => exec(ctx.facts.cli.docker('network', 'rm', `${l.project}_default`), { okExitCodes: [1] })),
     ],
     undo: [],

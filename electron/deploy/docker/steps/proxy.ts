@@ -118,11 +118,24 @@ export function withRoutes(config: Record<string, unknown>, routes: Record<strin
     const list = (server.routes ??= []);
     const id = route?.['@id'];
     const index = list.findIndex((r) => r['@id'] === id);
-    if (route === null) continue;
+    if (route === null) {
+      const stale = list.findIndex((r) => String(r['@id'] ?? '') === `berth-app-${appOf(routes)}-${name}`);
+      if (stale >= 0) list.splice(stale, 1);
+      continue;
+    }
     if (index >= 0) list[index] = route;
     else list.push(route);
   }
   return next as Record<string, unknown>;
+}
+
+/** The app these route objects belong to, from any non-null one's @id (berth-app-<app>-<server>). */
+function appOf(routes: Record<string, Record<string, unknown> | null>): string {
+  for (const [server, route] of Object.entries(routes)) {
+    const id = route?.['@id'];
+    if (typeof id === 'string') return id.slice('berth-app-'.length, id.length - server.length - 1);
+  }
+  return '';
 }
 
 /** What an app's route object becomes when no release of it serves: a plain 503 instead of a dangling upstream. */

@@ -48,6 +48,8 @@ export function postHooksStep(ctx: DockerPlanContext): Step | undefined {
 /** State services first (in place, only when changed), so the release's hooks and services find them. */
 export function startStateStep(ctx: DockerPlanContext): Step | undefined {
   if (!ctx.split.stateFile) return undefined;
+  // Hooks (migrations) and the release need these services ready, so they are awaited here.
+  const ready = readinessChecks(ctx, ctx.gated.filter((g) => g.stateful));
   const changed = Object.entries(ctx.split.services).filter(([name, s]) => s.stateful && ctx.previous?.services[name]?.hash !== s.hash).map(([name]) => name);
   const notes = Object.entries(ctx.split.services).filter(([, s]) => s.stateful).map(([name]) => `${name}: ${changed.includes(name) ? (ctx.previous?.services[name] ? 'recreated, brief downtime' : 'created') : 'unchanged'}`);
   const file = `${ctx.releaseDir}/${STATE_FILE}`;
@@ -55,7 +57,7 @@ export function startStateStep(ctx: DockerPlanContext): Step | undefined {
     id: 'start-state',
     title: 'Start the services that hold state',
     notes,
-    actions: [exec(ctx.facts.cli.composeCmd(ctx.split.stateProject, file, 'up', '-d', '--remove-orphans'), { cancellable: true })],
+    actions: [exec(ctx.facts.cli.composeCmd(ctx.split.stateProject, file, 'up', '-d', '--remove-orphans'), { cancellable: true }), ...ready.actions],
     undo: [],
   };
 }
@@ -67,16 +69,17 @@ export function startReleaseStep(ctx: DockerPlanContext): Step | undefined {
   return {
     id: 'start',
     title: 'Start the new release',
-    notes: [ctx.settings.proxy === 'none' ? `Runs as compose project ${ctx.releaseProject}.` : `Runs as compose project ${ctx.releaseProject}, beside the previous release, which keeps serving.`],
+    notes: [ctx.settings.proxy === 'none' || !ctx.previous ? `Runs as compose project ${ctx.releaseProject}.` : `Runs as compose project ${ctx.releaseProject}, beside the previous release, which keeps serving.`],
     actions: [exec(cli.composeCmd(ctx.releaseProject, file, 'up', '-d'), { cancellable: true })],
     undo: [exec(cli.composeCmd(ctx.releaseProject, file, 'down', '--remove-orphans'))],
   };
 }
 
-export function healthStep(ctx: DockerPlanContext): Step {
+/** Readiness checks for some of the gated services: health or readiness, then the proxy-path check for routed ones. */
+function readinessChecks(ctx: DockerPlanContext, gated: DockerPlanContext['gated']): { actions: Action[]; notes: string[] } {
   const notes: string[] = [];
   const actions: Action[] = [];
-  for (const g of ctx.gated) {
+  for (const g of gated) {
     const service = ctx.app.services[g.service];
     if (!service) continue;
     const split = ctx.split.services[g.service];
@@ -114,13 +117,27 @@ export function healthStep(ctx: DockerPlanContext): Step {
       }));
     }
   }
-  return { id: 'health', title: 'Wait for health', notes, actions, undo: [] };
+  return { actions, notes };
+}
+
+export function healthStep(ctx: DockerPlanContext): Step {
+  const { actions, notes } = readinessChecks(ctx, ctx.gated.filter((g) => !g.stateful));
+  const switches = ctx.settings.proxy === 'caddy' && Object.keys(ctx.split.proxyRoutes).length > 0;
+  // Without a switch, traffic reaches the new release as soon as it is healthy: that is the point of no return.
+  if (!switches) actions.push(markServing(ctx));
+  return { id: 'health', title: 'Wait for health', notes, actions, undo: [], commits: !switches };
 }
 
 export function switchStep(ctx: DockerPlanContext, previousRoutes: Record<string, Record<string, unknown>> | undefined): Step | undefined {
   if (ctx.settings.proxy !== 'caddy' || Object.keys(ctx.split.proxyRoutes).length === 0) return undefined;
   const restore = Object.fromEntries(Object.entries(ctx.split.proxyRoutes).map(([server, route]) => [server, previousRoutes?.[server] ?? offlineRoute(route, ctx.app.name)]));
-  const actions: Action[] = [switchRoutes(ctx, ctx.split.proxyRoutes, `point ${ctx.app.name} at ${ctx.releaseId}`)];
+  // A Caddy server the previous release had routes on and this one has none: its route object goes.
+  const desired: Record<string, Record<string, unknown> | null> = { ...ctx.split.proxyRoutes };
+  for (const [server, route] of Object.entries(previousRoutes ?? {})) if (!(server in desired)) {
+    desired[server] = null;
+    restore[server] = route;
+  }
+  const actions: Action[] = [switchRoutes(ctx, desired, `point ${ctx.app.name} at ${ctx.releaseId}`)];
   const undo: Action[] = [switchRoutes(ctx, restore, previousRoutes ? `point ${ctx.app.name} back at ${ctx.previous?.id}` : `answer 503 for ${ctx.app.name}`)];
   const checks = Object.values(ctx.app.services).flatMap((s) => s.routes.filter((r) => !r.https).map((r) => ({ domain: r.domain, path: r.path })));
   for (const c of checks.slice(0, 4)) {
@@ -130,13 +147,16 @@ export function switchStep(ctx: DockerPlanContext, previousRoutes: Record<string
       run.log.line(`    ${probe.detail}`);
     }));
   }
-  return { id: 'switch', title: 'Switch traffic', notes: [`Replaces ${ctx.app.name}'s routes in Caddy in one admin API call per server; in-flight requests finish on the previous release.`], actions, undo };
+  actions.push(markServing(ctx));
+  return { id: 'switch', title: 'Switch traffic', notes: [`Replaces ${ctx.app.name}'s routes in Caddy in one atomic config load; in-flight requests finish on the previous release.`], actions, undo, commits: true };
 }
 
 /** With no proxy, published ports cannot be shared: the previous release stops before the new one starts. */
 export function stopPreviousFirstStep(ctx: DockerPlanContext): Step | undefined {
   if (ctx.settings.proxy !== 'none' || !ctx.previous) return undefined;
-  return { ...retireActions(ctx, ctx.previous, 0), id: 'stop-previous', title: 'Stop the previous release (no proxy: brief downtime)' };
+  const prevDir = ctx.facts.layout.releaseDir(ctx.app.name, ctx.previous.id);
+  const undo = ctx.previous.files.includes(RELEASE_FILE) ? [exec(ctx.facts.cli.composeCmd(projectOf(ctx.previous), `${prevDir}/${RELEASE_FILE}`, 'up', '-d'))] : [];
+  return { ...retireActions(ctx, ctx.previous, 0), id: 'stop-previous', title: 'Stop the previous release (no proxy: brief downtime)', undo, bestEffort: false };
 }
 
 export function retireStep(ctx: DockerPlanContext): Step | undefined {
@@ -159,14 +179,27 @@ function retireActions(ctx: DockerPlanContext, previous: ReleaseInfo, drainSecon
   if (previous.files.includes(RELEASE_FILE)) {
     actions.push(exec(ctx.facts.cli.composeCmd(projectOf(previous), `${prevDir}/${RELEASE_FILE}`, 'down', '--remove-orphans'), { cancellable: true }));
   }
-  return { id: 'retire', title: `Drain and stop the previous release (${previous.id})`, notes: [], actions, undo: [] };
+  return { id: 'retire', title: `Drain and stop the previous release (${previous.id})`, notes: [], actions, undo: [], bestEffort: true };
 }
 
-/** release.json is the server's history: the new release serves, the previous one is kept for rollback. */
+/**
+ * release.json is the server's history: the new release serves, the previous
+ * one is kept for rollback. Written the moment traffic moves, so a connection
+ * lost right after never leaves the serving release looking like a leftover.
+ */
+function markServing(ctx: DockerPlanContext): Action {
+  return check(`record ${ctx.releaseId} as serving${ctx.previous ? ` and ${ctx.previous.id} as ${ctx.kind === 'rollback' ? 'rolled back' : 'kept'}` : ''}`, async (run) => {
+    await run.server.writeFile(`${ctx.releaseDir}/${INFO_FILE}`, `${JSON.stringify({ ...ctx.releaseInfo, state: 'serving' }, null, 2)}\n`, 0o644);
+    if (ctx.previous) {
+      const prevPath = `${ctx.facts.layout.releaseDir(ctx.app.name, ctx.previous.id)}/${INFO_FILE}`;
+      await run.server.writeFile(prevPath, `${JSON.stringify({ ...ctx.previous, state: ctx.kind === 'rollback' ? 'rolled-back' : 'kept' }, null, 2)}\n`, 0o644);
+    }
+  });
+}
+
 export function recordStep(ctx: DockerPlanContext): Step {
-  const dir = ctx.releaseDir;
   const actions: Action[] = [
-    check(`record ${ctx.releaseId} as serving, with the image ids it runs`, async (run) => {
+    check(`record the image ids ${ctx.releaseId} runs, for an exact rollback`, async (run) => {
       const containers = await ctx.facts.api.listContainers({ all: true, filters: { label: [`berth.app=${ctx.app.name}`] } });
       const ids = new Map<string, string>();
       for (const c of containers) {
@@ -174,11 +207,7 @@ export function recordStep(ctx: DockerPlanContext): Step {
         if (project === ctx.releaseProject || project === ctx.split.stateProject) ids.set(c.Labels['com.docker.compose.service'] ?? '', c.ImageID);
       }
       const info: ReleaseInfo = { ...ctx.releaseInfo, state: 'serving', finishedAt: new Date().toISOString(), images: ctx.releaseInfo.images.map((i) => ({ ...i, id: ids.get(i.service) ?? i.id })) };
-      await run.server.writeFile(`${dir}/${INFO_FILE}`, `${JSON.stringify(info, null, 2)}\n`, 0o644);
-      if (ctx.previous) {
-        const prevPath = `${ctx.facts.layout.releaseDir(ctx.app.name, ctx.previous.id)}/${INFO_FILE}`;
-        await run.server.writeFile(prevPath, `${JSON.stringify({ ...ctx.previous, state: ctx.kind === 'rollback' ? 'rolled-back' : 'kept' }, null, 2)}\n`, 0o644);
-      }
+      await run.server.writeFile(`${ctx.releaseDir}/${INFO_FILE}`, `${JSON.stringify(info, null, 2)}\n`, 0o644);
     }),
   ];
   return { id: 'record', title: 'Record the release', notes: [], actions, undo: [] };
@@ -187,16 +216,18 @@ export function recordStep(ctx: DockerPlanContext): Step {
 /** Keeps the newest N releases (and the serving one); images only pruned releases used go with them. */
 export function pruneStep(ctx: DockerPlanContext): Step | undefined {
   const keep = ctx.settings.keepReleases;
-  const all = [ctx.releaseInfo as ReleaseInfo, ...ctx.facts.releases];
-  const kept = all.slice(0, keep);
-  const pruned = all.slice(keep).filter((r) => r.id !== ctx.previous?.id);
+  // Only releases that served count toward N, so a run of failed deploys never prunes every rollback target.
+  const served = ctx.facts.releases.filter((r) => ['serving', 'kept', 'rolled-back'].includes(r.state));
+  const kept = [ctx.releaseInfo as ReleaseInfo, ...served.slice(0, keep - 1)];
+  const oldestKept = kept.at(-1)!.id;
+  const pruned = ctx.facts.releases.filter((r) => !kept.some((k) => k.id === r.id) && r.id !== ctx.previous?.id && r.id < oldestKept);
   if (pruned.length === 0) return undefined;
   const keptImages = new Set(kept.flatMap((r) => r.images.flatMap((i) => [i.ref, i.id].filter(Boolean) as string[])));
   const images = [...new Set(pruned.flatMap((r) => r.images.map((i) => i.id ?? i.ref)))].filter((i) => !keptImages.has(i) && !ctx.images.some((x) => x.ref === i));
   const actions: Action[] = [exec(['rm', '-rf', ...pruned.map((r) => ctx.facts.layout.releaseDir(ctx.app.name, r.id))])];
   // An image still used by another container or tag is refused by Docker (exit 1): kept, as it should be.
   for (const image of images) actions.push(exec(ctx.facts.cli.docker('image', 'rm', image), { okExitCodes: [1] }));
-  return { id: 'prune', title: `Prune releases beyond the newest ${keep}`, notes: pruned.map((r) => `${r.id} (${r.state})`), actions, undo: [] };
+  return { id: 'prune', title: `Prune releases beyond the newest ${keep}`, notes: pruned.map((r) => `${r.id} (${r.state})`), actions, undo: [], bestEffort: true };
 }
 
 /** When a release fails, its record stays (for history) with the reason; its containers are already gone. */

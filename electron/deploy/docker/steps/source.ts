@@ -64,9 +64,10 @@ function checkout(dir: string, url: string, commit: string, on: 'server' | 'loca
 
 function buildAction(image: ReleaseImagePlan, s: Extract<ReleaseImagePlan['source'], { kind: 'build' }>, dir: string, docker: (...args: string[]) => string[], buildkit: boolean, on: 'server' | 'local'): Action {
   const context = `${dir}/${s.context.replace(/^\.\/?/, '')}`.replace(/\/+$/, '');
+  // As in compose, the Dockerfile path is relative to the build context.
   const args = Object.entries(s.args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
   // --force-rm: a cancelled build leaves no intermediate containers behind.
-  const build = docker('build', '--force-rm', '--label', `berth.app.commit=${s.commit}`, '-t', image.ref, '-f', `${dir}/${s.dockerfile}`, ...args, context || dir);
+  const build = docker('build', '--force-rm', '--label', `berth.app.commit=${s.commit}`, '-t', image.ref, '-f', `${context || dir}/${s.dockerfile}`, ...args, context || dir);
   const argv = buildkit ? ['env', 'DOCKER_BUILDKIT=1', ...build] : build;
   return exec(argv, { on, cancellable: true });
 }

@@ -123,13 +123,6 @@ export default function AppsPage() {
               {dirty && <span className="apps-dirty" title="Unsaved changes" aria-label="Unsaved changes">●</span>}
             </h1>
             <DestinationPicker />
-            <div className="apps-views" role="tablist" aria-label="App views">
-              {VIEWS.map((v) => (
-                <button key={v.view} type="button" role="tab" className="apps-tab" aria-selected={view === v.view} onClick={() => setView(v.view)}>
-                  {v.label}
-                </button>
-              ))}
-            </div>
             <span className="apps-toolbar-end">
               {invalid && <span className="apps-field-error">Fix the marked fields to save; the preview shows the last valid version.</span>}
               {saveError && <span className="apps-field-error" role="alert">{saveError}</span>}
@@ -139,6 +132,13 @@ export default function AppsPage() {
               <DeployButton app={storedName} destination={destination} dirty={dirty} />
             </span>
           </header>
+          <div className="apps-tabs apps-views" role="tablist" aria-label="App views">
+            {VIEWS.map((v) => (
+              <button key={v.view} type="button" role="tab" className="apps-tab" aria-selected={view === v.view} onClick={() => setView(v.view)}>
+                {v.label}
+              </button>
+            ))}
+          </div>
           {/* The editor stays mounted behind the other views, so unsaved edits and editor state survive a look at the deploys. */}
           <div className="apps-split" hidden={view !== 'definition'}>
             <div className="apps-form-pane"><AppForm key={session} /></div>

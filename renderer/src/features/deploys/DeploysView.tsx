@@ -81,24 +81,42 @@ export function DeploysView({ app, destination }: { app: string; destination: De
       {server?.lock && !runningHere && <LockBanner app={app} destination={dest} lock={server.lock} onBroken={refresh} />}
       {serverError && <ErrorNote error={serverError} title={`The release history on ${dest} could not be read; showing this installation's deploys only.`} />}
       <ErrorNote error={recordsError} title="This installation's deploy records could not be read." />
-      <div className="deploys-split">
-        <section className="history" aria-label="History">
-          <header className="history-head">
-            <h2>History</h2>
-            {loading ? <Spinner label="Loading history" /> : <button type="button" className="apps-small-button" onClick={refresh}>Refresh</button>}
-          </header>
-          {entries.length === 0 && !loading && <p className="empty history-empty">Not deployed to {dest} yet. Deploy shows the plan first; nothing changes until you confirm.</p>}
-          <ol className="history-list">
-            {entries.map((entry) => (
-              <HistoryItem key={entry.id} entry={entry} selected={entry.id === shown?.id} onSelect={() => select(entry.id)}
-                onRollback={() => setRollback({ kind: 'rollback', app, destination: dest, to: entry.id })} />
-            ))}
-          </ol>
-        </section>
-        <section className="deploys-detail" aria-label="Selected deploy">
-          {shown?.record ? <DeployRun key={shown.id} record={shown.record} /> : shown ? <ReleaseDetail entry={shown} /> : null}
-        </section>
-      </div>
+      <section className="history" aria-label="History">
+        <header className="history-head">
+          <h2>History</h2>
+          <span className="muted">newest first</span>
+          {loading ? <Spinner label="Loading history" /> : <button type="button" className="apps-small-button" onClick={refresh}>Refresh</button>}
+        </header>
+        {entries.length === 0 && !loading && <p className="history-empty muted">Not deployed to {dest} yet. Deploy… shows the plan first; nothing changes until you confirm.</p>}
+        {entries.length > 0 && (
+          <div className="history-scroll">
+            <table className="history-table">
+              <thead>
+                <tr>
+                  <th>State</th>
+                  <th>Release</th>
+                  <th>Source</th>
+                  <th>By</th>
+                  <th>Started</th>
+                  <th className="num">Duration</th>
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((entry) => (
+                  <HistoryRow key={entry.id} entry={entry} selected={entry.id === shown?.id} onSelect={() => select(entry.id)}
+                    onRollback={() => setRollback({ kind: 'rollback', app, destination: dest, to: entry.id })} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section className="deploys-detail" aria-label="Selected deploy">
+        {shown?.record ? <DeployRun key={shown.id} record={shown.record} /> : shown ? <ReleaseDetail entry={shown} /> : null}
+      </section>
       {rollback && (
         <PlanDialog
           request={rollback}
@@ -114,27 +132,33 @@ export function DeploysView({ app, destination }: { app: string; destination: De
   );
 }
 
-function HistoryItem({ entry, selected, onSelect, onRollback }: { entry: HistoryEntry; selected: boolean; onSelect(): void; onRollback(): void }) {
+function HistoryRow({ entry, selected, onSelect, onRollback }: { entry: HistoryEntry; selected: boolean; onSelect(): void; onRollback(): void }) {
   const source = describeSource(entry.source);
   const duration = entry.state === 'running' ? undefined : durationBetween(entry.startedAt, entry.finishedAt);
   return (
-    <li className={`history-item${selected ? ' history-item-selected' : ''}`} aria-label={entry.id} data-state={entry.state}>
-      <button type="button" className="history-select" aria-current={selected ? 'true' : undefined} onClick={onSelect}>
-        <span className="history-line">
-          <span className={`state state-${entry.state}`}>{entry.state === 'running' && <Spinner label="Running" />}{STATE_LABEL[entry.state]}</span>
-          <span className="mono history-id">{entry.id}</span>
-        </span>
-        {entry.kind === 'rollback' && <span className="history-meta">rollback{entry.rollbackOf ? ` to ${entry.rollbackOf}` : ''}</span>}
-        <span className="history-meta">
-          {[source, entry.by, formatWhen(entry.startedAt), duration !== undefined ? formatDuration(duration) : undefined].filter(Boolean).join(' · ')}
-        </span>
-      </button>
-      {entry.state === 'kept' && (
-        <button type="button" className="apps-small-button history-rollback" onClick={onRollback}>
-          Roll back to this
+    <tr className={selected ? 'history-selected' : undefined} aria-label={entry.id} aria-selected={selected} data-state={entry.state} onClick={onSelect}>
+      <td>
+        <span className={`state state-${entry.state}`}>{entry.state === 'running' && <Spinner label="Running" />}{STATE_LABEL[entry.state]}</span>
+      </td>
+      <td>
+        {/* The row is clickable; the button makes it reachable by keyboard and screen readers. */}
+        <button type="button" className="history-select mono" aria-current={selected ? 'true' : undefined} onClick={onSelect}>
+          {entry.id}
         </button>
-      )}
-    </li>
+        {entry.kind === 'rollback' && <span className="history-kind">rollback{entry.rollbackOf ? ` to ${entry.rollbackOf}` : ''}</span>}
+      </td>
+      <td className="mono history-source" title={entry.source?.repository}>{source ?? <span className="muted">—</span>}</td>
+      <td className="history-by">{entry.by}</td>
+      <td className="history-when">{formatWhen(entry.startedAt)}</td>
+      <td className="num">{duration === undefined ? <span className="muted">—</span> : formatDuration(duration)}</td>
+      <td className="history-actions">
+        {entry.state === 'kept' && (
+          <button type="button" className="apps-small-button" onClick={(e) => { e.stopPropagation(); onRollback(); }}>
+            Roll back to this
+          </button>
+        )}
+      </td>
+    </tr>
   );
 }
 

@@ -75,53 +75,60 @@ export function StatusView({ app, destination }: { app: string; destination: Des
       <ErrorNote error={error} title="The containers could not be listed." />
       {containers && containers.length === 0 && <p className="empty">{app} has no containers on {dest}. Deploy it first.</p>}
       {containers && containers.length > 0 && (
-        <table className="status-table">
-          <thead>
-            <tr>
-              <th>Service</th>
-              <th>Container</th>
-              <th>State</th>
-              <th>Health</th>
-              <th className="num">Restarts</th>
-              <th>Uptime</th>
-              <th>Image</th>
-              <th>
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {containers.map((c) => {
-              const up = c.state === 'running' ? durationBetween(c.startedAt, undefined, readAt) : undefined;
-              return (
-                <tr key={c.name} aria-label={c.name}>
-                  <td>{c.service}</td>
-                  <td className="mono" title={c.release ? `release ${c.release}` : undefined}>{c.name}</td>
-                  <td><span className={`state state-c-${c.state}`}>{c.state}</span></td>
-                  <td>{c.health ? <span className={`state state-h-${c.health}`}>{c.health}</span> : <span className="muted">no check</span>}</td>
-                  <td className="num">{c.restarts}</td>
-                  <td>{up === undefined ? '—' : formatDuration(up)}</td>
-                  <td className="mono status-image" title={c.image}>{c.image}</td>
-                  <td className="status-actions">
-                    <button type="button" className="apps-small-button" disabled={c.state !== 'running'} onClick={() => followLogs(c.service)} aria-label={`Logs of ${c.service}`}>
-                      Logs
-                    </button>
-                    <button type="button" className="apps-small-button" disabled={c.state !== 'running'} onClick={() => openShell(c)} aria-label={`Shell in ${c.name}`}>
-                      Shell
-                    </button>
-                    <button type="button" className="apps-small-button" onClick={() => setRestarting(c)} aria-label={`Restart ${c.name}`}>
-                      Restart
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="status-scroll">
+          <table className="status-table">
+            <thead>
+              <tr>
+                <th>Service</th>
+                <th>Container</th>
+                <th>State</th>
+                <th>Health</th>
+                <th className="num">Restarts</th>
+                <th>Uptime</th>
+                <th>Image</th>
+                <th>
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {containers.map((c) => {
+                const up = c.state === 'running' ? durationBetween(c.startedAt, undefined, readAt) : undefined;
+                return (
+                  <tr key={c.name} aria-label={c.name}>
+                    <td>{c.service}</td>
+                    <td className="mono" title={c.release ? `${c.name} (release ${c.release})` : c.name}><span className="status-clip status-name">{c.name}</span></td>
+                    <td><span className={`state state-c-${c.state}`}>{c.state}</span></td>
+                    <td>{c.health ? <span className={`state state-h-${c.health}`}>{c.health}</span> : <span className="muted">no check</span>}</td>
+                    <td className="num">{c.restarts}</td>
+                    <td>{up === undefined ? '—' : formatDuration(up)}</td>
+                    <td className="mono" title={c.image}><span className="status-clip status-image">{shortImage(c.image)}</span></td>
+                    <td className="status-actions">
+                      <button type="button" className="apps-small-button" disabled={c.state !== 'running'} onClick={() => followLogs(c.service)} aria-label={`Logs of ${c.service}`}>
+                        Logs
+                      </button>
+                      <button type="button" className="apps-small-button" disabled={c.state !== 'running'} onClick={() => openShell(c)} aria-label={`Shell in ${c.name}`}>
+                        Shell
+                      </button>
+                      <button type="button" className="apps-small-button" onClick={() => setRestarting(c)} aria-label={`Restart ${c.name}`}>
+                        Restart
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {restarting && <RestartDialog app={app} destination={dest} container={restarting} onClose={() => setRestarting(null)} onDone={refresh} />}
     </div>
   );
+}
+
+/** An image id (what a rollback pins) shortened the way docker ps shows it; a reference as it is. */
+function shortImage(image: string): string {
+  return /^sha256:[0-9a-f]{64}$/.test(image) ? image.slice(7, 19) : image;
 }
 
 function RestartDialog({ app, destination, container, onClose, onDone }: { app: string; destination: string; container: ContainerStatus; onClose(): void; onDone(): void }) {
