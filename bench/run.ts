@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<{ rows: BenchRow[] }>> = {
   'corpus import+render': async () => ({ rows: await (await import('./corpus.js')).benchCorpus() }),
   'cli-start': async () => ({ rows: await (await import('./cli-start.js')).benchCliStart() }),
   deploy: async () => ({ rows: await (await import('./deploy-overhead.js')).benchDeployOverhead() }),
+  load: async () => ({ rows: await (await import('./load.js')).benchLoad() }),
 };
 
 function format(value: number): string {

@@ -62,6 +62,8 @@ export function ensureProxyStep(ctx: DockerPlanContext): Step | undefined {
     actions.push(exec(cli.docker('start', PROXY_CONTAINER)));
   } else {
     notes.push(`${PROXY_CONTAINER} is running (${proxy.image}).`);
+    // The proxy is shared by every app on the server; Berth never replaces it under other apps' feet.
+    if (proxy.image !== s.proxyImage) notes.push(`The destination asks for ${s.proxyImage}; the running proxy is kept. To change the proxy's image, ports or certificates, remove it on the server (docker rm -f ${PROXY_CONTAINER}) and deploy again: it is recreated with its routes.`);
   }
   actions.push(check(`Caddy's admin API answers inside ${PROXY_CONTAINER}`, (run) => waitForAdmin(ctx, run)));
   return { id: 'proxy', title: 'Ensure the proxy', notes, actions, undo: [] };

@@ -55,7 +55,7 @@ export function StatusView({ app, destination }: { app: string; destination: Des
   const followLogs = (service?: string) =>
     void openWith(serverId, service ? `${service} logs` : `${app} logs`, (size) => api.call('containers.logs', { app, destination: dest, service, ...size }), 'logs');
   const openShell = (c: ContainerStatus) =>
-    void openWith(serverId, `sh ${c.name}`, (size) => api.call('containers.shell', { app, destination: dest, container: c.name, ...size }));
+    void openWith(serverId, `${c.service} shell`, (size) => api.call('containers.shell', { app, destination: dest, container: c.name, ...size }));
   const running = containers?.filter((c) => c.state === 'running') ?? [];
 
   return (
@@ -79,14 +79,12 @@ export function StatusView({ app, destination }: { app: string; destination: Des
           <table className="status-table">
             <thead>
               <tr>
-                <th>Service</th>
-                <th>Container</th>
-                <th>State</th>
-                <th>Health</th>
-                <th className="num">Restarts</th>
-                <th>Uptime</th>
-                <th>Image</th>
-                <th>
+                <th>Service · container</th>
+                <th className="status-col-state">State · health</th>
+                <th className="num status-col-restarts">Restarts</th>
+                <th className="status-col-uptime">Uptime</th>
+                <th className="status-col-image">Image</th>
+                <th className="status-col-actions">
                   <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
@@ -96,13 +94,19 @@ export function StatusView({ app, destination }: { app: string; destination: Des
                 const up = c.state === 'running' ? durationBetween(c.startedAt, undefined, readAt) : undefined;
                 return (
                   <tr key={c.name} aria-label={c.name}>
-                    <td>{c.service}</td>
-                    <td className="mono" title={c.release ? `${c.name} (release ${c.release})` : c.name}><span className="status-clip status-name">{c.name}</span></td>
-                    <td><span className={`state state-c-${c.state}`}>{c.state}</span></td>
-                    <td>{c.health ? <span className={`state state-h-${c.health}`}>{c.health}</span> : <span className="muted">no check</span>}</td>
+                    <td title={c.release ? `${c.name} (release ${c.release})` : c.name}>
+                      <span className="status-clip status-service">{c.service}</span>
+                      <span className="status-clip mono muted">{c.name}</span>
+                    </td>
+                    <td>
+                      <span className="status-state">
+                        <span className={`state state-c-${c.state}`}>{c.state}</span>
+                        {c.health ? <span className={`state state-h-${c.health}`}>{c.health}</span> : <span className="muted">no check</span>}
+                      </span>
+                    </td>
                     <td className="num">{c.restarts}</td>
                     <td>{up === undefined ? '—' : formatDuration(up)}</td>
-                    <td className="mono" title={c.image}><span className="status-clip status-image">{shortImage(c.image)}</span></td>
+                    <td className="mono" title={c.image}><span className="status-clip">{shortImage(c.image)}</span></td>
                     <td className="status-actions">
                       <button type="button" className="apps-small-button" disabled={c.state !== 'running'} onClick={() => followLogs(c.service)} aria-label={`Logs of ${c.service}`}>
                         Logs
