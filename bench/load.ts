@@ -289,6 +289,15 @@ export async function benchLoad(): Promise<BenchRow[]> {
 
     const seeded = await seedStore(dataDir, sshd);
     rows.push({ name: 'seed store', value: seeded.ms, unit: 'ms', note: `${SERVERS} servers in one servers.json write, ${APPS} apps saved through AppStore` });
+    // What apps.list costs the host itself, without the socket and the page.
+    const store = new AppStore(dataDir);
+    const listTimes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const start = performance.now();
+      await store.list();
+      if (i > 0) listTimes.push(performance.now() - start);
+    }
+    rows.push({ name: 'AppStore.list in the host process', value: median(listTimes), unit: 'ms', note: `median of ${listTimes.length}; reads, parses and validates all ${APPS} app files (the core of apps.list)` });
     core = createCore({ host: 'web', secrets: new MemorySecretStore(), dataDir, version: 'bench' });
     const c = core;
     c.events.subscribe((event, payload) => {

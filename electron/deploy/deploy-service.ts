@@ -305,7 +305,7 @@ export class DeployService {
   private async resolveSecrets(app: App): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
     const missing: string[] = [];
-    for (const name of secretNames(app)) {
+    for (const name of deploySecretNames(app)) {
       const value = (await this.options.secrets.get(appSecretKey(app.name, name))) ?? this.options.env?.[secretEnvName(name)];
       if (value === undefined) missing.push(name);
       else out[name] = value;
@@ -329,6 +329,12 @@ export class DeployService {
     const now = Date.now();
     for (const [id, p] of this.plans) if (p.expires < now) this.plans.delete(id);
   }
+}
+
+/** The secrets a deploy needs: every env secret, and the deploy keys of private repositories. */
+function deploySecretNames(app: App): string[] {
+  const keys = Object.values(app.services).flatMap((s) => (s.build?.deployKey ? [s.build.deployKey] : []));
+  return [...new Set([...secretNames(app), ...keys])];
 }
 
 function processAlive(pid: number | undefined): boolean {

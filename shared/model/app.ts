@@ -42,6 +42,8 @@ export const BuildSource = z
     ref: z.string().default('main').describe('branch, tag or commit'),
     dockerfile: z.string().default('Dockerfile'),
     context: z.string().default('.'),
+    /** A private repository's deploy key: the name of a secret holding an SSH private key. */
+    deployKey: z.string().min(1).optional().describe('secret holding the SSH deploy key of a private repository'),
   })
   .strict();
 

@@ -31,7 +31,7 @@ export interface DeployWorld {
   dispose(): Promise<void>;
 }
 
-export async function createDeployWorld(server: DockerServer, extra: Partial<DockerDestination> = {}): Promise<DeployWorld> {
+export async function createDeployWorld(server: DockerServer, extra: Partial<DockerDestination> = {}, env: Record<string, string> = {}): Promise<DeployWorld> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-deploy-'));
   const sshDir = path.join(dir, 'dot-ssh');
   await fs.mkdir(sshDir);
@@ -43,7 +43,7 @@ export async function createDeployWorld(server: DockerServer, extra: Partial<Doc
   const added = await servers.add({ name: 'vps', host: server.ssh!.host, port: 22, user: server.ssh!.user, auth: { method: 'key', keyPath: server.ssh!.clientKeyPath }, proxyJump: [] });
   const deploys = new DeployService({
     dataDir: path.join(dir, 'data'), secrets, events, version: 'test', host: (id) => servers.host(id), local: new LocalHost(),
-    env: { BERTH_SECRET_DB_PASSWORD: 'hunter2-secret-value' }, by: 'tester@berth-test', heartbeatSeconds: 2,
+    env: { BERTH_SECRET_DB_PASSWORD: 'hunter2-secret-value', ...env }, by: 'tester@berth-test', heartbeatSeconds: 2,
   });
   const destination = DockerDestination.parse({
     type: 'docker', name: 'vps', server: added.id, proxy: 'caddy', proxyImage: TEST_IMAGES.caddy, drainSeconds: 2, readinessSeconds: 2, ...extra,

@@ -116,4 +116,36 @@ describe.skipIf(skip)('deploys that are cancelled, interrupted or built on this 
       await local.stop();
     }
   }, 300_000);
+
+  it('clones a private repository over SSH with a deploy key that exists only while git runs', async () => {
+    // The server's own sshd serves the repository; the deploy key is a key it accepts.
+    const privateRepo = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-private-')), 'shop');
+    await writeWebAppRepo(privateRepo, 'private-v1');
+    const sshDir = path.join(server.home, '.ssh');
+    await fs.mkdir(sshDir, { recursive: true, mode: 0o700 });
+    await fs.writeFile(path.join(sshDir, 'known_hosts'), `${server.address} ${server.ssh!.hostPublicKey}\n`);
+    for (const p of [sshDir, path.join(sshDir, 'known_hosts')]) await fs.chown(p, server.uid, server.gid);
+    const key = await fs.readFile(server.ssh!.clientKeyPath, 'utf8');
+    const keyed = await createDeployWorld(server, {}, { BERTH_SECRET_REPO_KEY: key });
+    try {
+      const app = shopApp(`ssh://${server.user}@${server.address}${privateRepo}`);
+      app.services.web!.build!.deployKey = 'REPO_KEY';
+      const { plan } = await keyed.deploys.plan({ kind: 'deploy', app, destination: keyed.destination });
+      expect(JSON.stringify(plan)).not.toContain('PRIVATE KEY');
+      expect(JSON.stringify(plan)).toContain('(deploy key, from the secret store)');
+      const record = await keyed.deploys.wait((await keyed.deploys.start(plan.releaseId)).id);
+      const log = keyed.logs.get(record.id) ?? '';
+      expect(record.outcome, `${record.error}\n${log}`).toBe('succeeded');
+      expect(log).not.toContain('PRIVATE KEY');
+      expect((await getThroughProxy(server.address, 'shop.test')).body).toBe('private-v1\n');
+      const leftovers: string[] = [];
+      for (const name of await fs.readdir('/tmp')) {
+        const st = await fs.stat(path.join('/tmp', name)).catch(() => undefined);
+        if (st?.isFile() && st.uid === server.uid) leftovers.push(name);
+      }
+      expect(leftovers).toEqual([]);
+    } finally {
+      await keyed.dispose();
+    }
+  }, 240_000);
 });

@@ -14,7 +14,7 @@ import { deploySettings, type DockerPlanContext, type ReleaseFile, type ReleaseI
 import { inspectServer, projectOf, type ServerFacts } from './server-facts.js';
 import { checkDockerStep, connectStep, heartbeatAction, lockStep, recoverStep, unlockStep } from './steps/preflight.js';
 import { ensureNetworkStep, ensureProxyStep } from './steps/proxy.js';
-import { sourceStep } from './steps/source.js';
+import { sourceStep, withDeployKey } from './steps/source.js';
 import {
   INFO_FILE, RELEASE_FILE, ROUTES_FILE, STATE_FILE,
   healthStep, postHooksStep, preHooksStep, pruneStep, recordStep, retireStep, startReleaseStep, startStateStep, stopPreviousFirstStep, switchStep, uploadStep,
@@ -252,7 +252,7 @@ async function resolveBuilds(input: DockerPlanInput, buildOn: 'server' | 'local'
     const key = `${build.git}#${build.ref}`;
     let commit = resolved.get(key);
     if (!commit) {
-      commit = /^[0-9a-f]{40}$/.test(build.ref) ? build.ref : await lsRemote(host, build.git, build.ref);
+      commit = /^[0-9a-f]{40}$/.test(build.ref) ? build.ref : await lsRemote(host, build.git, build.ref, build.deployKey ? input.secrets[build.deployKey] : undefined);
       resolved.set(key, commit);
     }
     const args: Record<string, string> = {};
@@ -264,14 +264,20 @@ async function resolveBuilds(input: DockerPlanInput, buildOn: 'server' | 'local'
     out.push({
       service,
       ref: `${input.app.name}-${service}:${commit.slice(0, 12)}${custom ? `-${stableHash({ dockerfile: build.dockerfile, context: build.context, args }).slice(0, 8)}` : ''}`,
-      source: { kind: 'build', on: buildOn, git: build.git, ref: build.ref, commit, dockerfile: build.dockerfile, context: build.context, args, built: false },
+      source: { kind: 'build', on: buildOn, git: build.git, ref: build.ref, commit, dockerfile: build.dockerfile, context: build.context, args, built: false, deployKey: build.deployKey ? input.secrets[build.deployKey] : undefined },
     });
   }
   return out;
 }
 
-async function lsRemote(host: Host, git: string, ref: string): Promise<string> {
-  const result = await host.exec(['git', 'ls-remote', '--', git, ref, `refs/tags/${ref}^{}`]);
+async function lsRemote(host: Host, git: string, ref: string, deployKey?: string): Promise<string> {
+  const argv = ['git', 'ls-remote', '--', git, ref, `refs/tags/${ref}^{}`];
+  const result = deployKey
+    ? await host.exec(['sh', '-c', withDeployKey('"$@"'), 'sh', ...argv], { stdin: `${deployKey.trimEnd()}\n` })
+    : await host.exec(argv);
+  if (result.exitCode !== 0 && /Host key verification failed/.test(result.stderr)) {
+    throw new ApiError('NOT_FOUND', `${host.label} does not know the host key of ${git}'s server. Check its fingerprint, then add it to the known_hosts of the SSH user on ${host.label} (for example ssh-keyscan <git host> >> ~/.ssh/known_hosts after comparing the fingerprint), and deploy again.`);
+  }
   if (result.exitCode !== 0) {
     throw new ApiError('NOT_FOUND', `git could not read ${git} on ${host.label}: ${result.stderr.trim().split('\n').at(-1) ?? ''}. Check the repository URL and that ${host.label} can reach it.`);
   }

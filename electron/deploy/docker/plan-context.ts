@@ -43,7 +43,7 @@ export interface ReleaseImagePlan {
   source:
     | { kind: 'present' }
     | { kind: 'pull' }
-    | { kind: 'build'; on: 'server' | 'local'; git: string; ref: string; commit: string; dockerfile: string; context: string; args: Record<string, string>; built: boolean };
+    | { kind: 'build'; on: 'server' | 'local'; git: string; ref: string; commit: string; dockerfile: string; context: string; args: Record<string, string>; built: boolean; deployKey?: string };
 }
 
 /** The release's files, relative to its directory, with their real content and what the plan may show. */

@@ -142,6 +142,7 @@ async function runExec(action: ExecAction, ctx: RunContext): Promise<void> {
   // On this computer a kill reaches the program itself (sh execs it); a process group is for SSH sessions.
   const remoteGroup = action.cancellable && action.on === 'server' && host.id !== LOCAL_SERVER_ID;
   const channel = await host.spawn(remoteGroup ? groupWrapped(action.argv) : action.argv, { env: action.env });
+  if (action.secretStdin !== undefined) channel.writeStdin(action.secretStdin);
   channel.endStdin();
   const status = await follow(channel, host, ctx, remoteGroup);
   ctx.log.flush();

@@ -20,6 +20,8 @@ export interface ExecAction {
   cancellable?: boolean;
   /** Environment for a local command (server commands take none: their shell decides). */
   env?: Record<string, string>;
+  /** Fed to the program's stdin, never shown: how a deploy key reaches git without touching the disk for long. */
+  secretStdin?: string;
 }
 
 export interface UploadAction {
@@ -78,7 +80,7 @@ export function commandLine(argv: readonly string[]): string {
 export function viewAction(action: Action): PlanAction {
   switch (action.kind) {
     case 'exec':
-      return { kind: 'exec', on: action.on, argv: action.argv, display: envPrefix(action.env) + commandLine(action.argv) };
+      return { kind: 'exec', on: action.on, argv: action.argv, display: envPrefix(action.env) + commandLine(action.argv) + (action.secretStdin ? ' < (deploy key, from the secret store)' : '') };
     case 'upload':
       return { kind: 'upload', path: action.path, mode: `0${action.mode.toString(8)}`, bytes: Buffer.byteLength(action.content), preview: action.preview };
     case 'pipe':

@@ -93,13 +93,13 @@ export function DeploysView({ app, destination }: { app: string; destination: De
             <table className="history-table">
               <thead>
                 <tr>
-                  <th>State</th>
+                  <th className="history-col-state">State</th>
                   <th>Release</th>
-                  <th>Source</th>
-                  <th>By</th>
-                  <th>Started</th>
-                  <th className="num">Duration</th>
-                  <th>
+                  <th className="history-col-source">Source</th>
+                  <th className="history-col-by">By</th>
+                  <th className="history-col-when">Started</th>
+                  <th className="num history-col-duration">Duration</th>
+                  <th className="history-col-actions">
                     <span className="visually-hidden">Actions</span>
                   </th>
                 </tr>
@@ -148,7 +148,7 @@ function HistoryRow({ entry, selected, onSelect, onRollback }: { entry: HistoryE
         {entry.kind === 'rollback' && <span className="history-kind">rollback{entry.rollbackOf ? ` to ${entry.rollbackOf}` : ''}</span>}
       </td>
       <td className="mono history-source" title={entry.source?.repository}>{source ?? <span className="muted">—</span>}</td>
-      <td className="history-by">{entry.by}</td>
+      <td title={entry.by}>{entry.by}</td>
       <td className="history-when">{formatWhen(entry.startedAt)}</td>
       <td className="num">{duration === undefined ? <span className="muted">—</span> : formatDuration(duration)}</td>
       <td className="history-actions">
