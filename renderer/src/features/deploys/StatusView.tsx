@@ -79,7 +79,7 @@ export function StatusView({ app, destination }: { app: string; destination: Des
           <table className="status-table">
             <thead>
               <tr>
-                <th>Service · container</th>
+                <th>Container</th>
                 <th className="status-col-state">State · health</th>
                 <th className="num status-col-restarts">Restarts</th>
                 <th className="status-col-uptime">Uptime</th>
