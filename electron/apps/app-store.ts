@@ -15,6 +15,7 @@ const LOSS = 'this app is then no longer listed';
 /** App definitions, one `<dataDir>/apps/<name>.berth.yaml` each, written atomically. */
 export class AppStore {
   private readonly dir: string;
+  private readonly summaries = new Map<string, { mtimeMs: number; size: number; summary: AppSummary }>();
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'apps');
@@ -36,20 +37,25 @@ export class AppStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    const out: AppSummary[] = [];
-    for (const entry of entries.filter((e) => e.endsWith(SUFFIX)).sort()) {
+    const files = entries.filter((e) => e.endsWith(SUFFIX)).sort();
+    // A summary is parsed again only when its file changed: listing 1,000 apps must not parse 1,000 files every time.
+    return Promise.all(files.map(async (entry): Promise<AppSummary | undefined> => {
       const name = entry.slice(0, -SUFFIX.length);
+      const file = path.join(this.dir, entry);
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (!stat) return undefined; // removed meanwhile
+      const cached = this.summaries.get(file);
+      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.summary;
       try {
         const app = await this.get(name);
-        const stat = await fs.stat(path.join(this.dir, entry));
-        out.push({ name: app.name, services: Object.keys(app.services).length, updatedAt: stat.mtime.toISOString() });
+        const summary = { name: app.name, services: Object.keys(app.services).length, updatedAt: stat.mtime.toISOString() };
+        this.summaries.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, summary });
+        return summary;
       } catch (err) {
-        if (err instanceof ApiError && err.code === 'NOT_FOUND') continue; // removed meanwhile
-        const stat = await fs.stat(path.join(this.dir, entry)).catch(() => undefined);
-        out.push({ name, services: 0, updatedAt: (stat?.mtime ?? new Date(0)).toISOString(), error: ApiError.from(err).message });
+        if (err instanceof ApiError && err.code === 'NOT_FOUND') return undefined;
+        return { name, services: 0, updatedAt: stat.mtime.toISOString(), error: ApiError.from(err).message };
       }
-    }
-    return out;
+    })).then((all) => all.filter((s): s is AppSummary => s !== undefined));
   }
 
   async get(name: string): Promise<App> {
