@@ -130,11 +130,13 @@ test('history, a past deploy\'s steps and log, and errors that say what to do wh
   await expect(page.locator('.server').first()).toContainText('This computer');
   // Docker "on this computer" through a socket that does not exist: the server side can never be read here.
   await call(page, 'destinations.save', { destination: { type: 'docker', name: 'ledger-vps', server: 'local', dockerSocket: '/nonexistent/berth-e2e/docker.sock' } });
-  await call(page, 'apps.save', { app: { apiVersion: 'berth.dev/v1', kind: 'App', name: 'ledger', services: { web: { image: 'ghcr.io/acme/ledger:1.4', ports: [{ port: 8080 }] } } } });
+  await call(page, 'apps.save', { app: { apiVersion: 'berth.dev/v1', kind: 'App', name: 'ledger', services: { web: { image: 'ghcr.io/acme/ledger:1.4', ports: [{ port: 8080 }], routes: [{ domain: 'ledger.test', port: 8080 }] } } } });
   await seedRecords(webHost.dataDir);
 
   await openApp(page, 'ledger');
   await page.getByLabel('Destination', { exact: true }).selectOption('ledger-vps');
+  // A JSON file in the preview loads Monaco's JSON mode (see the end of this test).
+  await expect(page.getByRole('tab', { name: 'caddy.json' })).toBeVisible();
   await view(page, 'Deploys');
 
   const items = history(page).locator('tbody tr');
@@ -178,6 +180,13 @@ test('history, a past deploy\'s steps and log, and errors that say what to do wh
 
   await view(page, 'Status');
   await expect(page.getByRole('alert').filter({ hasText: 'The containers could not be listed.' })).toContainText('/nonexistent/berth-e2e/docker.sock');
+
+  // Leaving the Apps page and coming back makes a new editor (as "Show" on a deploy does); Monaco's JSON mode must
+  // not have registered contributions its services do not know ("depends on UNKNOWN service", on idle).
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Servers' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Apps' }).click();
+  await expect(page.locator('.apps-editor-slot .monaco-editor')).toBeAttached();
+  await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => requestIdleCallback(() => resolve(), { timeout: 6000 }), { timeout: 6000 })));
   expect(problems).toEqual([]);
 });
 
@@ -324,6 +333,11 @@ test('deploy to a Docker server over SSH: plan, live steps and log, history, rol
   await writeWebAppRepo(repo, 'v2');
   const plan2 = await deployFromDialog(page, plans, deployButton, dialog, 'Confirm deploy');
   expect(plan2.services.find((s) => s.summary.startsWith('web'))?.summary).toMatch(/beside/);
+  // The running deploy in the sidebar leads back to it from anywhere.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Servers' }).click();
+  await page.getByRole('region', { name: 'Running deploys' }).getByRole('button', { name: /webshop → vps/ }).click();
+  await expect(page.getByRole('tablist', { name: 'App views' }).getByRole('tab', { name: 'Deploys' })).toHaveAttribute('aria-selected', 'true');
+  await expect(detail.getByTestId('deploy-outcome')).toHaveText('running');
   await waitForOutcome(page, 'succeeded');
   expect((await getThroughProxy(server.address, 'shop.test')).body).toBe('v2\n');
 
@@ -364,6 +378,7 @@ test('deploy to a Docker server over SSH: plan, live steps and log, history, rol
   const terminal = page.locator('.terminal-view:not([hidden])');
   // Every running container of the app, each line prefixed with its service.
   await expect.poll(() => rowsOf(terminal), { timeout: 30_000 }).toMatch(/^worker \| tick/m);
+  await shot(page, 'deploy-container-logs');
 
   const container = (await row.getAttribute('aria-label'))!;
   await row.getByRole('button', { name: `Shell in ${container}` }).click();

@@ -219,6 +219,7 @@ function serviceMoves(ctx: DockerPlanContext): ServiceMove[] {
         : { service, mode: 'recreated', summary: `${service}: recreated, brief downtime (holds state: never two copies at once)` };
     }
     if (ctx.settings.proxy === 'none' && ctx.previous) return { service, mode: 'recreated', summary: `${service}: replaced, brief downtime (no proxy)` };
+    if (!before) return { service, mode: 'created', summary: `${service}: created` };
     return { service, mode: 'beside', summary: `${service}: new containers start beside the previous release; traffic moves when healthy` };
   });
 }

@@ -14,11 +14,13 @@ const ignore = () => undefined;
 export function TerminalView({ tab, active }: { tab: TerminalTab; active: boolean }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const { terminalId } = tab;
+  // A followed log takes no input and has no cursor to show.
+  const readOnly = tab.kind === 'logs';
 
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    const xterm = mountXterm(container);
+    const xterm = mountXterm(container, { readOnly });
     const { term, search } = xterm;
     mountedTerminals.set(terminalId, { term, search });
 
@@ -46,7 +48,7 @@ export function TerminalView({ tab, active }: { tab: TerminalTab; active: boolea
       mountedTerminals.delete(terminalId);
       xterm.dispose();
     };
-  }, [terminalId]);
+  }, [terminalId, readOnly]);
 
   useEffect(() => {
     if (active) mountedTerminals.get(terminalId)?.term.focus();

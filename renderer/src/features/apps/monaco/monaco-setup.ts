@@ -4,6 +4,11 @@
  * contributions the preview uses and three languages are pulled in.
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
+// The JSON language's mode (loaded lazily by its register module once a JSON model exists, e.g. caddy.json) pulls in
+// every editor contribution (monaco-editor's internal/common/workers). Registered after the first editor was made,
+// their services are unknown to the editor services, and every editor made afterwards (leave the Apps page and come
+// back) threw "depends on UNKNOWN service ICodeLensCache". Loaded here, before any editor, they register in time.
+import 'monaco-editor/languages/features/json/jsonMode';
 import 'monaco-editor/editor/browser/coreCommands';
 import 'monaco-editor/editor/browser/widget/codeEditor/codeEditorWidget';
 import 'monaco-editor/editor/browser/widget/diffEditor/diffEditor.contribution';
