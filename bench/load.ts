@@ -85,6 +85,8 @@ function installHelpers(protocol: string): void {
   let nextId = 1_000_000;
   const connect = () =>
     (socket ??= new Promise<WebSocket>((resolve, reject) => {
+      // The web host listens on 127.0.0.1 only; plain ws:// never leaves this machine.
+      // eslint-disable-next-line @microsoft/sdl/no-insecure-url
       const ws = new WebSocket(`ws://${location.host}/api`, ['berth.v1', protocol]);
       ws.onopen = () => resolve(ws);
       ws.onerror = () => reject(new Error('the API socket did not open'));
