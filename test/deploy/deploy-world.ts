@@ -10,8 +10,8 @@ import { LocalHost } from '../../electron/local/local-host.js';
 import { MemorySecretStore } from '../../electron/secrets/secret-store.js';
 import { ServerService } from '../../electron/servers/server-service.js';
 import { ScriptedPrompter } from '../integration/ssh-world.js';
-import type { DockerServer } from '../support/docker-server.js';
-import { TEST_IMAGES } from '../support/docker-server.js';
+import { afterAll, beforeAll } from 'vitest';
+import { TEST_IMAGES, buildTestImages, startDockerServer, type DockerServer } from '../support/docker-server.js';
 
 /**
  * A Berth installation (data dir, servers, deploy service) pointed at one
@@ -147,4 +147,27 @@ export function loadLoop(address: string, hostHeader: string, clients = 20, maxR
       return { sent: answers.length + failures.length, failed: failures.length };
     },
   };
+}
+
+/**
+ * One Docker server (with its test images) for a whole test file, a fresh
+ * directory for the app's git repository, and optionally a Berth
+ * installation pointed at the server. `bind` receives them before the tests.
+ */
+export function useDockerServer(repoName: string, options: { world?: boolean } = {}): { server: () => DockerServer; repo: () => string; world: () => DeployWorld } {
+  let server: DockerServer | undefined;
+  let world: DeployWorld | undefined;
+  let repo = '';
+  beforeAll(async () => {
+    server = await startDockerServer();
+    await buildTestImages(server);
+    repo = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-repo-')), repoName);
+    if (options.world !== false) world = await createDeployWorld(server);
+  }, 180_000);
+  afterAll(async () => {
+    await world?.dispose();
+    await server?.stop();
+    if (repo) await fs.rm(path.dirname(repo), { recursive: true, force: true });
+  }, 120_000);
+  return { server: () => server!, repo: () => repo, world: () => world! };
 }

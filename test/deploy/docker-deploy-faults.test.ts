@@ -3,10 +3,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
 import { buildTestImages, dockerServerUnavailableReason, startDockerServer, writeWebAppRepo, type DockerServer } from '../support/docker-server.js';
-import { createDeployWorld, getThroughProxy, shopApp, type DeployWorld } from './deploy-world.js';
+import { createDeployWorld, getThroughProxy, shopApp, useDockerServer, type DeployWorld } from './deploy-world.js';
 
 const execFileAsync = promisify(execFile);
 const skip = skipUnlessAvailable('a Docker server in a network namespace', dockerServerUnavailableReason());
@@ -34,21 +34,13 @@ async function slowBuild(repo: string, seconds: number) {
 }
 
 describe.skipIf(skip)('deploys that are cancelled, interrupted or built on this computer', () => {
+  const setup = useDockerServer('shop');
   let server: DockerServer;
   let world: DeployWorld;
   let repoDir: string;
-
-  beforeAll(async () => {
-    server = await startDockerServer();
-    await buildTestImages(server);
-    repoDir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-repo-')), 'shop');
-    world = await createDeployWorld(server);
-  }, 180_000);
-
-  afterAll(async () => {
-    await world?.dispose();
-    await server?.stop();
-  }, 120_000);
+  beforeAll(() => {
+    [server, world, repoDir] = [setup.server(), setup.world(), setup.repo()];
+  });
 
   it('cancel mid-build kills the remote build, leaves nothing behind and frees the lock', async () => {
     await writeWebAppRepo(repoDir, 'v1');

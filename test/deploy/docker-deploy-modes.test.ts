@@ -1,12 +1,11 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../shared/model/app.js';
 import { skipUnlessAvailable } from '../support/infra.js';
-import { buildTestImages, dockerServerUnavailableReason, startDockerServer, writeWebAppRepo, type DockerServer } from '../support/docker-server.js';
-import { createDeployWorld, getThroughProxy } from './deploy-world.js';
+import { dockerServerUnavailableReason, writeWebAppRepo, type DockerServer } from '../support/docker-server.js';
+import { createDeployWorld, getThroughProxy, useDockerServer } from './deploy-world.js';
 
 const skip = skipUnlessAvailable('a Docker server in a network namespace', dockerServerUnavailableReason());
 
@@ -37,18 +36,12 @@ function getPublished(address: string, port: number): Promise<string> {
 }
 
 describe.skipIf(skip)('proxy modes, hooks and pruning', () => {
+  const setup = useDockerServer('blog', { world: false });
   let server: DockerServer;
   let repo: string;
-
-  beforeAll(async () => {
-    server = await startDockerServer();
-    await buildTestImages(server);
-    repo = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-repo-')), 'blog');
-  }, 180_000);
-
-  afterAll(async () => {
-    await server?.stop();
-  }, 120_000);
+  beforeAll(() => {
+    [server, repo] = [setup.server(), setup.repo()];
+  });
 
   it('runs pre- and post-deploy hooks in one-off containers of the new release', async () => {
     const world = await createDeployWorld(server, { keepReleases: 2 });

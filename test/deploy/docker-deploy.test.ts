@@ -1,30 +1,21 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
-import { buildTestImages, dockerServerUnavailableReason, startDockerServer, writeWebAppRepo, type DockerServer } from '../support/docker-server.js';
-import { createDeployWorld, getThroughProxy, loadLoop, shopApp, type DeployWorld } from './deploy-world.js';
+import { dockerServerUnavailableReason, writeWebAppRepo, type DockerServer } from '../support/docker-server.js';
+import { createDeployWorld, getThroughProxy, loadLoop, shopApp, useDockerServer, type DeployWorld } from './deploy-world.js';
 
 const skip = skipUnlessAvailable('a Docker server in a network namespace', dockerServerUnavailableReason());
 
 describe.skipIf(skip)('deploy to Docker over SSH', () => {
+  const setup = useDockerServer('shop');
   let server: DockerServer;
   let world: DeployWorld;
   let repoDir: string;
   const releases: Record<string, string> = {};
-
-  beforeAll(async () => {
-    server = await startDockerServer();
-    await buildTestImages(server);
-    repoDir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-repo-')), 'shop');
-    world = await createDeployWorld(server);
-  }, 180_000);
-
-  afterAll(async () => {
-    await world?.dispose();
-    await server?.stop();
-  }, 120_000);
+  beforeAll(() => {
+    [server, world, repoDir] = [setup.server(), setup.world(), setup.repo()];
+  });
 
   const volumeMarker = async () => (await server.docker(['run', '--rm', '-v', 'shop_data:/data', 'berth-test/busybox:1', 'cat', '/data/marker'])).stdout.trim();
 
