@@ -1,7 +1,9 @@
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell, type Session } from 'electron';
+import { app, BrowserWindow, ipcMain, net, Notification, protocol, safeStorage, session, shell, type Session } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type BerthCore } from './core.js';
+import { deployNotice } from './deploy/deploy-notice.js';
+import type { DeployRecord } from '../shared/model/deploy.js';
 import { resolveDataDir } from './storage/paths.js';
 import { EncryptedFileSecretStore, MemorySecretStore, type SecretStore } from './secrets/secret-store.js';
 import {
@@ -77,6 +79,9 @@ function serveApp(): void {
 function wireApi(core: BerthCore): void {
   ipcMain.handle(API_CALL_CHANNEL, apiCallHandler((method, input) => core.router.dispatch(method, input), devServer));
   core.events.subscribe((event, payload) => {
+    // The main process notifies: the renderer's own Notification would need a permission that stays denied.
+    const notice = event === 'deploy.record' ? deployNotice(payload as DeployRecord) : undefined;
+    if (notice && Notification.isSupported()) new Notification(notice).show();
     for (const win of BrowserWindow.getAllWindows()) {
       if (isAppUrl(win.webContents.getURL(), devServer)) win.webContents.send(API_EVENT_CHANNEL, event, payload);
     }
