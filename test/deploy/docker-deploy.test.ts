@@ -26,6 +26,8 @@ describe.skipIf(skip)('deploy to Docker over SSH', () => {
     expect(record.outcome, `${record.error}\n${log}`).toBe('succeeded');
     releases.v1 = record.id;
     expect(await getThroughProxy(server.address, 'shop.test')).toEqual({ status: 200, body: 'v1\n' });
+    // Caddy reopens its listeners on each switch; queued connections must move to the new one, not be reset.
+    expect((await server.docker(['inspect', '-f', '{{index .HostConfig.Sysctls "net.ipv4.tcp_migrate_req"}}', 'berth-proxy'])).stdout.trim()).toBe('1');
     expect(log).toMatch(/docker .*build --force-rm/);
     expect(log).not.toContain('hunter2-secret-value');
     // Data written to the named volume must survive everything that follows.

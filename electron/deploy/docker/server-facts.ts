@@ -21,7 +21,14 @@ export interface ServerFacts {
   releases: ReleaseInfo[];
   serving?: ReleaseInfo;
   lock?: LockInfo;
-  proxy?: { running: boolean; image: string };
+  proxy?: { running: boolean; image: string; migratesRequests: boolean };
+  /**
+   * Whether the kernel can move connections queued on a closing SO_REUSEPORT
+   * listener to its successor (net.ipv4.tcp_migrate_req, Linux 5.14+). Caddy
+   * reopens its listeners on every config change; without this, connections
+   * that arrive in that instant are reset.
+   */
+  canMigrateRequests: boolean;
   networks: Set<string>;
   /** Image reference → image id, for the references asked about that exist on the server. */
   images: Map<string, string>;
@@ -56,7 +63,12 @@ export async function inspectServer(host: Host, options: { app: string; socket?:
     if (!project || project === `${options.app}-state` || project === servingProject) continue;
     byProject.set(project, [...(byProject.get(project) ?? []), c.Id]);
   }
-  const proxyInfo = await api.getContainer('berth-proxy').inspect().then((c) => ({ running: c.State.Running, image: c.Config.Image }), () => undefined);
+  const proxyInfo = await api.getContainer('berth-proxy').inspect().then((c) => ({
+    running: c.State.Running,
+    image: c.Config.Image,
+    migratesRequests: (c.HostConfig as { Sysctls?: Record<string, string> }).Sysctls?.['net.ipv4.tcp_migrate_req'] === '1',
+  }), () => undefined);
+  const canMigrateRequests = (await host.exec(['test', '-e', '/proc/sys/net/ipv4/tcp_migrate_req'])).exitCode === 0;
   const images = new Map<string, string>();
   await Promise.all(options.imageRefs.map(async (ref) => {
     const id = await api.getImage(ref).inspect().then((i) => i.Id, () => undefined);
@@ -73,6 +85,7 @@ export async function inspectServer(host: Host, options: { app: string; socket?:
     serving,
     lock,
     proxy: proxyInfo,
+    canMigrateRequests,
     networks: new Set(networks.map((n) => n.Name)),
     images,
     leftovers: [...byProject].map(([project, ids]) => ({ project, containers: ids })),

@@ -48,12 +48,15 @@ export function ensureProxyStep(ctx: DockerPlanContext): Step | undefined {
   if (!proxy) {
     const config = `${JSON.stringify(baseCaddyConfig(s.tls), null, 2)}\n`;
     notes.push(`Starts Caddy (${s.proxyImage}) as ${PROXY_CONTAINER} on ports ${s.httpPort}/${s.httpsPort}; its admin API stays inside the container.`);
+    if (!ctx.facts.canMigrateRequests) notes.push('This kernel cannot hand queued connections to a new listener (net.ipv4.tcp_migrate_req needs Linux 5.14+): a route switch may reset the few connections arriving in that instant.');
     if (!ctx.facts.images.has(s.proxyImage)) actions.push(exec(cli.docker('pull', s.proxyImage), { cancellable: true }));
     actions.push(
       exec(['mkdir', '-p', layout.proxyDir]),
       { kind: 'upload', path: `${layout.proxyDir}/caddy.json`, content: config, preview: config, mode: 0o644 },
       exec(cli.docker('run', '-d', '--name', PROXY_CONTAINER, '--restart', 'unless-stopped', '--label', 'berth.managed=true',
         '--network', s.proxyNetwork, '-p', `${s.httpPort}:80`, '-p', `${s.httpsPort}:443`,
+        // Caddy reopens its listeners (SO_REUSEPORT) on every route switch; this hands queued connections to the new one instead of resetting them.
+        ...(ctx.facts.canMigrateRequests ? ['--sysctl', 'net.ipv4.tcp_migrate_req=1'] : []),
         '-v', `${layout.proxyDir}:/etc/berth:ro`, '-v', 'berth-proxy-data:/data', '-v', 'berth-proxy-config:/config',
         s.proxyImage, 'caddy', 'run', '--config', '/etc/berth/caddy.json', '--resume')),
     );
@@ -62,6 +65,7 @@ export function ensureProxyStep(ctx: DockerPlanContext): Step | undefined {
     actions.push(exec(cli.docker('start', PROXY_CONTAINER)));
   } else {
     notes.push(`${PROXY_CONTAINER} is running (${proxy.image}).`);
+    if (ctx.facts.canMigrateRequests && !proxy.migratesRequests) notes.push(`${PROXY_CONTAINER} was created without net.ipv4.tcp_migrate_req=1, so a route switch may reset connections arriving in that instant. Remove it (docker rm -f ${PROXY_CONTAINER}) and deploy again to recreate it with that setting.`);
     // The proxy is shared by every app on the server; Berth never replaces it under other apps' feet.
     if (proxy.image !== s.proxyImage) notes.push(`The destination asks for ${s.proxyImage}; the running proxy is kept. To change the proxy's image, ports or certificates, remove it on the server (docker rm -f ${PROXY_CONTAINER}) and deploy again: it is recreated with its routes.`);
   }
