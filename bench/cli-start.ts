@@ -2,12 +2,12 @@
 // process each time), against `node -e 0`, the floor of starting Node at all.
 // Runs alternate so load drift hits both alike; medians are reported. The CLI is
 // built first if the sources changed since the last build, as `npm install` does.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { builtCliState } from '../bin/built-cli.mjs';
+import { ensureBuiltCli, TWO_SERVICE_APP } from '../test/support/built-cli.js';
 import { median } from './support/stats.js';
 import type { BenchRow } from './types.js';
 
@@ -15,18 +15,6 @@ const RUNS = Number(process.env.BENCH_ROUNDS ?? 11);
 /** Through tsx each start takes seconds; a few runs show the difference. */
 const SOURCE_RUNS = 3;
 
-const APP = `apiVersion: berth.dev/v1
-kind: App
-name: shop
-services:
-  web:
-    image: nginx:1
-    ports: [{ port: 80 }]
-    routes: [{ domain: shop.test, port: 80 }]
-  db:
-    image: postgres:16
-    ports: [{ port: 5432 }]
-`;
 
 const repo = path.resolve(import.meta.dirname, '..');
 
@@ -46,14 +34,11 @@ function timed(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 export async function benchCliStart(): Promise<BenchRow[]> {
-  if (!builtCliState(repo).fresh) {
-    const build = spawnSync(process.execPath, [path.join(repo, 'scripts/build-cli.mjs'), '--if-stale', '--quiet'], { encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`building the CLI failed: ${build.stderr}`);
-  }
+  await ensureBuiltCli();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-cli-'));
   try {
     const app = path.join(dir, 'berth.yaml');
-    fs.writeFileSync(app, APP);
+    fs.writeFileSync(app, TWO_SERVICE_APP);
     const env = { PATH: process.env.PATH, HOME: dir, BERTH_HOME: path.join(dir, 'home') };
     const render = [path.join(repo, 'bin/berth.mjs'), 'render', app, '--target', 'compose'];
 

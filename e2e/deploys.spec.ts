@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { writeWebAppRepo } from '../test/support/docker-server.js';
+import { getThroughProxy } from '../test/support/proxy-client.js';
 import { expect, test } from './fixtures';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/${name}.png` });
@@ -192,20 +192,6 @@ test('history, a past deploy\'s steps and log, and errors that say what to do wh
 
 // ---------------------------------------------------------------------------
 // A real deploy over SSH to a Docker server in its own network namespace (test/support/docker-server.ts).
-
-/** GET through the server's proxy with a Host header, as a browser resolving the domain to the server would. */
-function getThroughProxy(address: string, host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: address, port: 80, path: '/', headers: { Host: host }, agent: false, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-  });
-}
 
 interface PlanStep {
   title: string;

@@ -55,6 +55,8 @@ export interface SpawnOptions {
   /** A PTY makes the remote process die with the channel (cancel works) but merges stderr into stdout. */
   pty?: boolean;
   signal?: AbortSignal;
+  /** kill() ends every process the program started (builds, pulls), not only the program or its channel. */
+  processGroup?: boolean;
   /** Extra environment for a program on this computer; servers ignore it (their login shell decides). */
   env?: Record<string, string>;
 }

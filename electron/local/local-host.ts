@@ -44,7 +44,9 @@ export class LocalHost implements Host {
     if (!file) throw new ApiError('INVALID_INPUT', 'No command given to run.');
     options.signal?.throwIfAborted();
     const env = options.env ? { ...process.env, ...options.env } : process.env;
-    const child = spawnProcess(file, args, { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, windowsHide: true, env });
+    // A group of its own, so kill() reaches what the program started too (not on Windows, where there are no groups).
+    const group = options.processGroup === true && process.platform !== 'win32';
+    const child = spawnProcess(file, args, { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, windowsHide: true, env, detached: group });
     const done = new Promise<{ exitCode: number | null; signal?: string }>((resolve, reject) => {
       child.once('error', (err: NodeJS.ErrnoException) => {
         if (err.name === 'AbortError') reject(new ApiError('CANCELLED', 'The command was cancelled.'));
@@ -64,7 +66,17 @@ export class LocalHost implements Host {
       writeStdin: (data) => child.stdin.write(data),
       endStdin: () => child.stdin.end(),
       done,
-      kill: () => child.kill('SIGKILL'),
+      kill: () => {
+        if (group && child.pid) {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+            return;
+          } catch {
+            // Already gone.
+          }
+        }
+        child.kill('SIGKILL');
+      },
     };
   }
 

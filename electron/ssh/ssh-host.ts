@@ -4,6 +4,7 @@ import { ApiError } from '../../shared/api/errors.js';
 import type { ExecChannel, ExecOptions, ExecResult, Host, ShellChannel, SpawnOptions, TerminalSize } from '../hosts/host.js';
 import { collectExec } from './collect-exec.js';
 import { remoteCommand } from './remote-command.js';
+import { inProcessGroup, killGroupCommand, stripLeaderLine } from './process-group.js';
 import type { SessionChannel, SshConnection } from './ssh-connection.js';
 import type { ExitStatus } from './channel-outcome.js';
 import { connectionLost } from './ssh-errors.js';
@@ -23,8 +24,16 @@ export class SshHost implements Host {
   async spawn(argv: readonly string[], options: SpawnOptions = {}): Promise<ExecChannel> {
     options.signal?.throwIfAborted();
     const connection = await this.connection();
-    const session = await connection.exec(remoteCommand(argv), { pty: options.pty });
-    return wrapExec(session, connection, options.signal);
+    const session = await connection.exec(remoteCommand(options.processGroup ? inProcessGroup(argv) : argv), { pty: options.pty });
+    const exec = wrapExec(session, connection, options.signal);
+    if (!options.processGroup) return exec;
+    const { stderr, leader } = stripLeaderLine(exec.stderr);
+    const kill = () => {
+      const pid = leader();
+      if (!pid) return exec.kill();
+      void this.exec(killGroupCommand(pid)).catch(() => undefined).finally(() => exec.kill());
+    };
+    return { ...exec, stderr, kill };
   }
 
   async openShell(size: TerminalSize): Promise<ShellChannel> {

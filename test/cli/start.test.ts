@@ -10,20 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtCliState } from '../../bin/built-cli.mjs';
 import { main } from '../../electron/cli/main.js';
 import { median } from '../../bench/support/stats.js';
-import { BERTH_BIN, ensureBuiltCli, SOURCE_FALLBACK_NOTICE } from '../support/built-cli.js';
+import { BERTH_BIN, ensureBuiltCli, SOURCE_FALLBACK_NOTICE, TWO_SERVICE_APP } from '../support/built-cli.js';
 
-const APP = `apiVersion: berth.dev/v1
-kind: App
-name: shop
-services:
-  web:
-    image: nginx:1
-    ports: [{ port: 80 }]
-    routes: [{ domain: shop.test, port: 80 }]
-  db:
-    image: postgres:16
-    ports: [{ port: 5432 }]
-`;
 
 function spawnTimed(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
@@ -56,7 +44,7 @@ describe('the built CLI', () => {
     await ensureBuiltCli();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-start-'));
     env = { PATH: process.env.PATH, HOME: dir, BERTH_HOME: path.join(dir, 'home') };
-    await fs.writeFile(path.join(dir, 'berth.yaml'), APP);
+    await fs.writeFile(path.join(dir, 'berth.yaml'), TWO_SERVICE_APP);
     await fs.writeFile(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    restrat: always\n    ports: [{ target: "x" }]\n');
   });
   afterAll(() => fs.rm(dir, { recursive: true, force: true }));

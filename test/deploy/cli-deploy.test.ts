@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DestinationStore } from '../../electron/apps/destination-store.js';
 import { DockerDestination } from '../../shared/model/app.js';
 import { skipUnlessAvailable } from '../support/infra.js';
-import { BERTH_BIN, ensureBuiltCli, SOURCE_FALLBACK_NOTICE } from '../support/built-cli.js';
+import { ensureBuiltCli, runBerth } from '../support/built-cli.js';
 import { TEST_IMAGES, buildTestImages, dockerServerUnavailableReason, startDockerServer, writeWebAppRepo, type DockerServer } from '../support/docker-server.js';
 import { getThroughProxy, shopApp } from './deploy-world.js';
 
@@ -20,21 +19,8 @@ describe.skipIf(skip)('berth deploy, releases, rollback, status, logs and unlock
   let repo: string;
   const secretEnv = { BERTH_SECRET_DB_PASSWORD: 'cli-secret-9f8e7d' };
 
-  const berth = (args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      // No terminal: a CI job's situation. The CLI must run without asking.
-      const child = spawn(process.execPath, [BERTH_BIN, ...args], { env: { PATH: process.env.PATH, HOME: home, BERTH_HOME: path.join(home, 'berth'), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        expect(stderr).not.toContain(SOURCE_FALLBACK_NOTICE);
-        resolve({ code, stdout, stderr });
-      });
-      child.stdin.end();
-    });
+  // No terminal: a CI job's situation. The CLI must run without asking.
+  const berth = (args: string[], env: Record<string, string> = {}) => runBerth(args, { PATH: process.env.PATH, HOME: home, BERTH_HOME: path.join(home, 'berth'), ...env });
 
   beforeAll(async () => {
     await ensureBuiltCli();

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,38 +5,16 @@ import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { skipUnlessAvailable } from '../support/infra.js';
 import { ensurePasswordUser, sshdUnavailableReason, startSshd, type SshdHandle } from '../support/sshd.js';
-import { BERTH_BIN as BIN, ensureBuiltCli, SOURCE_FALLBACK_NOTICE } from '../support/built-cli.js';
+import { BERTH_BIN as BIN, ensureBuiltCli, runBerth, type CliRun as Run } from '../support/built-cli.js';
 
 const skip = skipUnlessAvailable('sshd', sshdUnavailableReason());
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe.skipIf(skip)('berth servers / exec CLI end to end', () => {
   let sshd: SshdHandle;
   let home: string;
 
   const berth = (args: string[], stdin?: string, env: Record<string, string> = {}): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: { PATH: process.env.PATH, HOME: home, BERTH_HOME: path.join(home, 'berth'), ...env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        // The built CLI, as users run it, not the sources through tsx.
-        expect(stderr).not.toContain(SOURCE_FALLBACK_NOTICE);
-        resolve({ code, stdout, stderr });
-      });
-      child.stdin.end(stdin ?? '');
-    });
+    runBerth(args, { PATH: process.env.PATH, HOME: home, BERTH_HOME: path.join(home, 'berth'), ...env }, stdin);
 
   beforeAll(async () => {
     await ensureBuiltCli();

@@ -9,10 +9,10 @@ import { renderFinal } from '../../../shared/translate/render/render-app.js';
 import { proxyNetwork } from '../../../shared/translate/render/compose/render-compose.js';
 import { dumpYaml } from '../../../shared/translate/render/serialize.js';
 import type { Host } from '../../hosts/host.js';
-import { viewStep, type Action, type Step } from '../engine/step.js';
+import { viewStep, type Step } from '../engine/step.js';
 import { deploySettings, type DockerPlanContext, type ReleaseFile, type ReleaseImagePlan } from './plan-context.js';
 import { inspectServer, projectOf, type ServerFacts } from './server-facts.js';
-import { checkDockerStep, connectStep, heartbeatAction, lockStep, recoverStep, unlockStep } from './steps/preflight.js';
+import { checkDockerStep, connectStep, heartbeatCommand, lockStep, recoverStep, unlockStep } from './steps/preflight.js';
 import { ensureNetworkStep, ensureProxyStep } from './steps/proxy.js';
 import { sourceStep, withDeployKey } from './steps/source.js';
 import {
@@ -44,7 +44,8 @@ export interface DockerPlanInput {
 export interface DockerPlan {
   view: DeployPlanView;
   steps: Step[];
-  heartbeat: Action;
+  /** Refreshes the lock's heartbeat; repeated while the deploy runs. */
+  heartbeat: string[];
   ctx: DockerPlanContext;
 }
 
@@ -206,7 +207,7 @@ async function assemble(ctx: DockerPlanContext, input: Pick<DockerPlanInput, 'lo
     warnings: allWarnings,
     steps: steps.map(viewStep),
   };
-  return { view, steps, heartbeat: heartbeatAction(ctx), ctx };
+  return { view, steps, heartbeat: heartbeatCommand(ctx), ctx };
 }
 
 function serviceMoves(ctx: DockerPlanContext): ServiceMove[] {

@@ -110,10 +110,15 @@ export async function explain(api: Docker, id: string, headline: string): Promis
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason instanceof Error ? signal.reason : new Error('Cancelled'));
-    }, { once: true });
+      reject(signal!.reason instanceof Error ? signal!.reason : new Error('Cancelled'));
+    };
+    // Removed once the timer fires: a gate polls every second and must not pile listeners on the deploy's signal.
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

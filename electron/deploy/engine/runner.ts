@@ -1,7 +1,6 @@
 import zlib from 'node:zlib';
 import { ApiError } from '../../../shared/api/errors.js';
 import type { StepStatus } from '../../../shared/model/deploy.js';
-import { LOCAL_SERVER_ID } from '../../../shared/model/server.js';
 import type { ExecChannel, Host } from '../../hosts/host.js';
 import { commandLine, viewAction, type Action, type ExecAction, type PipeAction, type RunContext, type Step } from './step.js';
 
@@ -13,8 +12,8 @@ export type RunOutcome =
 
 export interface RunOptions extends RunContext {
   onStep(index: number, status: StepStatus): void;
-  /** Repeated while the deploy runs, e.g. the lock's heartbeat; failures are ignored. */
-  heartbeat?: { action: Action; intervalMs: number };
+  /** A command repeated on the server while the deploy runs, e.g. the lock's heartbeat; failures are ignored. */
+  heartbeat?: { argv: string[]; intervalMs: number };
 }
 
 /**
@@ -29,7 +28,7 @@ export async function runSteps(steps: Step[], options: RunOptions): Promise<RunO
   let committed = false;
   let failure: Extract<RunOutcome, { ok: false }> | undefined;
   const beat = options.heartbeat && setInterval(() => {
-    void runAction(options.heartbeat!.action, { ...options, log: silentLog() }).catch(() => undefined);
+    void options.server.exec(options.heartbeat!.argv).catch(() => undefined);
   }, options.heartbeat.intervalMs);
   // Undo and cleanup must run even after a cancel, so they get a signal of their own.
   const cleanup: RunContext = { ...options, signal: new AbortController().signal };
@@ -124,27 +123,13 @@ export async function runAction(action: Action, ctx: RunContext): Promise<void> 
   }
 }
 
-const PGID_MARKER = 'berth-pgid ';
-
-/** Wraps long work so its first stderr line names its process group leader, for Cancel. */
-function groupWrapped(argv: string[]): string[] {
-  return ['sh', '-c', `echo "${PGID_MARKER}$$" >&2; exec "$@"`, 'sh', ...argv];
-}
-
-/** Kills a remote process group by its leader's pid; the session closes with it. */
-export function killGroupCommand(pid: string): string[] {
-  return ['sh', '-c', 'pg=$(ps -o pgid= -p "$1" 2>/dev/null | tr -d " "); [ -n "$pg" ] && kill -KILL -- "-$pg" 2>/dev/null; kill -KILL "$1" 2>/dev/null; true', 'sh', pid];
-}
-
 async function runExec(action: ExecAction, ctx: RunContext): Promise<void> {
   const host = hostFor(action.on, ctx);
   ctx.log.line(`\u001b[2m$ ${commandLine(action.argv)}\u001b[0m`);
-  // On this computer a kill reaches the program itself (sh execs it); a process group is for SSH sessions.
-  const remoteGroup = action.cancellable && action.on === 'server' && host.id !== LOCAL_SERVER_ID;
-  const channel = await host.spawn(remoteGroup ? groupWrapped(action.argv) : action.argv, { env: action.env });
+  const channel = await host.spawn(action.argv, { env: action.env, processGroup: action.cancellable });
   if (action.secretStdin !== undefined) channel.writeStdin(action.secretStdin);
   channel.endStdin();
-  const status = await follow(channel, host, ctx, remoteGroup);
+  const status = await follow(channel, ctx);
   ctx.log.flush();
   if (ctx.signal.aborted) throw new ApiError('CANCELLED', 'Cancelled.');
   const code = status.exitCode;
@@ -152,27 +137,11 @@ async function runExec(action: ExecAction, ctx: RunContext): Promise<void> {
   throw new StepFailure(`${commandLine(action.argv.slice(0, 4))}${action.argv.length > 4 ? ' …' : ''} ${code === null ? `ended by ${status.signal ?? 'an unknown signal'}` : `exited with ${code}`}`);
 }
 
-/** Streams a channel's output into the log and kills it (its whole remote process group) on cancel. */
-async function follow(channel: ExecChannel, host: Host, ctx: RunContext, remoteGroup: boolean | undefined) {
-  let leader: string | undefined;
-  let seenMarker = !remoteGroup;
+/** Streams a channel's output into the log and kills it (with what it started) on cancel. */
+async function follow(channel: ExecChannel, ctx: RunContext) {
   channel.stdout.on('data', (chunk: Buffer) => ctx.log.output(chunk.toString('utf8'), 'out'));
-  channel.stderr.on('data', (chunk: Buffer) => {
-    let text = chunk.toString('utf8');
-    if (!seenMarker) {
-      const match = text.match(/^berth-pgid (\d+)\n?/);
-      if (match) {
-        leader = match[1];
-        text = text.slice(match[0].length);
-      }
-      seenMarker = true;
-    }
-    if (text) ctx.log.output(text, 'err');
-  });
-  const onAbort = () => {
-    if (leader) void host.exec(killGroupCommand(leader)).catch(() => undefined).finally(() => channel.kill());
-    else channel.kill();
-  };
+  channel.stderr.on('data', (chunk: Buffer) => ctx.log.output(chunk.toString('utf8'), 'err'));
+  const onAbort = () => channel.kill();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     return await channel.done.catch((err: unknown) => {
@@ -189,8 +158,7 @@ async function runPipe(action: PipeAction, ctx: RunContext): Promise<void> {
   ctx.log.line(`\u001b[2m$ ${(viewAction(action) as { display: string }).display}\u001b[0m`);
   const source = await local.spawn(action.from, { env: action.fromEnv });
   source.endStdin();
-  const remote = ctx.server.id !== LOCAL_SERVER_ID;
-  const sink = await ctx.server.spawn(remote ? groupWrapped(action.to) : action.to);
+  const sink = await ctx.server.spawn(action.to, { processGroup: true });
   const stream = action.gzip ? source.stdout.pipe(zlib.createGzip({ level: 6 })) : source.stdout;
   let bytes = 0;
   stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
@@ -199,7 +167,7 @@ async function runPipe(action: PipeAction, ctx: RunContext): Promise<void> {
   const abort = () => source.kill();
   ctx.signal.addEventListener('abort', abort, { once: true });
   try {
-    const [from, to] = await Promise.all([source.done, follow(sink, ctx.server, ctx, remote)]);
+    const [from, to] = await Promise.all([source.done, follow(sink, ctx)]);
     ctx.log.flush();
     if (ctx.signal.aborted) throw new ApiError('CANCELLED', 'Cancelled.');
     if (from.exitCode !== 0) throw new StepFailure(`${commandLine(action.from)} exited with ${String(from.exitCode)} on this computer`);
@@ -214,8 +182,4 @@ function hostFor(on: 'server' | 'local', ctx: RunContext): Host {
   if (on === 'server') return ctx.server;
   if (!ctx.local) throw new StepFailure('This step runs on this computer, but no local host is available.');
   return ctx.local;
-}
-
-function silentLog(): RunContext['log'] {
-  return { line: () => undefined, output: () => undefined, flush: () => undefined } as unknown as RunContext['log'];
 }

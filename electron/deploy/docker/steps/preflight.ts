@@ -71,8 +71,8 @@ export function lockStep(ctx: DockerPlanContext): Step {
   };
 }
 
-export function heartbeatAction(ctx: DockerPlanContext) {
-  return exec(['touch', `${ctx.facts.layout.lockDir(ctx.app.name)}/heartbeat`]);
+export function heartbeatCommand(ctx: DockerPlanContext): string[] {
+  return ['touch', `${ctx.facts.layout.lockDir(ctx.app.name)}/heartbeat`];
 }
 
 /** Removes the lock only if this deploy holds it, so a refused deploy never frees someone else's. */

@@ -1,4 +1,5 @@
 import { ApiError } from '../../../../shared/api/errors.js';
+import { proxyRouteId } from '../../../../shared/deploy/compose-split.js';
 import { check, exec, type Action, type RunContext, type Step } from '../../engine/step.js';
 import type { DockerPlanContext } from '../plan-context.js';
 
@@ -102,7 +103,7 @@ export function switchRoutes(ctx: DockerPlanContext, routes: Record<string, Reco
       if (current.exitCode !== 0) throw new ApiError('UNAVAILABLE', `Could not read ${PROXY_CONTAINER}'s config: ${current.stderr.trim()}`);
       const etag = current.stderr.match(/^\s*etag:\s*(.+?)\s*$/im)?.[1];
       const config = (JSON.parse(current.stdout || 'null') ?? {}) as Record<string, unknown>;
-      const next = withRoutes(config, routes);
+      const next = withRoutes(config, ctx.app.name, routes);
       const post = await run.server.exec(ctx.facts.cli.docker('exec', PROXY_CONTAINER, 'wget', '-q', '-S', '-O', '-', '--header', 'Content-Type: application/json',
         ...(etag ? ['--header', `If-Match: ${etag}`] : []), '--post-data', JSON.stringify(next), `${ADMIN}/load`));
       if (post.exitCode === 0) return;
@@ -112,8 +113,8 @@ export function switchRoutes(ctx: DockerPlanContext, routes: Record<string, Reco
   });
 }
 
-/** The config with each server's route object of this id replaced in place (or appended, or removed for null). */
-export function withRoutes(config: Record<string, unknown>, routes: Record<string, Record<string, unknown> | null>): Record<string, unknown> {
+/** The config with the app's route object on each Caddy server replaced in place, appended, or (null) removed. */
+export function withRoutes(config: Record<string, unknown>, app: string, routes: Record<string, Record<string, unknown> | null>): Record<string, unknown> {
   const next = structuredClone(config) as { apps?: { http?: { servers?: Record<string, { listen?: string[]; routes?: Record<string, unknown>[] }> } } };
   next.apps ??= {};
   next.apps.http ??= {};
@@ -122,26 +123,13 @@ export function withRoutes(config: Record<string, unknown>, routes: Record<strin
   for (const [name, route] of Object.entries(routes)) {
     const server = (servers[name] ??= { listen: [name === 'berth-http' ? ':80' : ':443'], routes: [] });
     const list = (server.routes ??= []);
-    const id = route?.['@id'];
-    const index = list.findIndex((r) => r['@id'] === id);
+    const index = list.findIndex((r) => r['@id'] === proxyRouteId(app, name));
     if (route === null) {
-      const stale = list.findIndex((r) => String(r['@id'] ?? '') === `berth-app-${appOf(routes)}-${name}`);
-      if (stale >= 0) list.splice(stale, 1);
-      continue;
-    }
-    if (index >= 0) list[index] = route;
+      if (index >= 0) list.splice(index, 1);
+    } else if (index >= 0) list[index] = route;
     else list.push(route);
   }
   return next as Record<string, unknown>;
-}
-
-/** The app these route objects belong to, from any non-null one's @id (berth-app-<app>-<server>). */
-function appOf(routes: Record<string, Record<string, unknown> | null>): string {
-  for (const [server, route] of Object.entries(routes)) {
-    const id = route?.['@id'];
-    if (typeof id === 'string') return id.slice('berth-app-'.length, id.length - server.length - 1);
-  }
-  return '';
 }
 
 /** What an app's route object becomes when no release of it serves: a plain 503 instead of a dangling upstream. */

@@ -38,14 +38,14 @@ export function sourceStep(ctx: DockerPlanContext, localCheckoutDir: (git: strin
     if (s.on === 'server') {
       const dir = ctx.facts.layout.srcDir(ctx.app.name, checkoutKey(s.git));
       if (!checkedOut.has(`${dir}@${s.commit}`)) {
-        actions.push(...checkout(dir, s.git, s.commit, 'server', s.deployKey));
+        actions.push(checkout(dir, s.git, s.commit, 'server', s.deployKey));
         checkedOut.add(`${dir}@${s.commit}`);
       }
       actions.push(buildAction(image, s, dir, cli.docker.bind(cli), ctx.facts.buildkit, 'server'));
     } else {
       const dir = localCheckoutDir(s.git);
       if (!checkedOut.has(`${dir}@${s.commit}`)) {
-        actions.push(...checkout(dir, s.git, s.commit, 'local', s.deployKey));
+        actions.push(checkout(dir, s.git, s.commit, 'local', s.deployKey));
         checkedOut.add(`${dir}@${s.commit}`);
       }
       actions.push(buildAction(image, s, dir, (...args: string[]) => ['docker', ...args], false, 'local'));
@@ -66,11 +66,11 @@ export function withDeployKey(script: string): string {
   return `k=$(mktemp) && trap 'rm -f "$k"' EXIT && cat > "$k" && export GIT_SSH_COMMAND="ssh -i $k -o IdentitiesOnly=yes -o BatchMode=yes" && ${script}`;
 }
 
-function checkout(dir: string, url: string, commit: string, on: 'server' | 'local', deployKey?: string): Action[] {
+function checkout(dir: string, url: string, commit: string, on: 'server' | 'local', deployKey?: string): Action {
   // A static script with positional arguments: the URL and paths are never pasted into shell text.
   const script = 'set -e; if [ -d "$1/.git" ]; then git -C "$1" remote set-url origin "$2"; git -C "$1" fetch --quiet --tags origin "+refs/heads/*:refs/remotes/origin/*"; else mkdir -p "$(dirname "$1")"; git clone --quiet --no-checkout "$2" "$1"; fi; git -C "$1" checkout --quiet --force --detach "$3"; git -C "$1" clean -fdxq';
-  if (deployKey) return [exec(['sh', '-c', withDeployKey(`(${script})`), 'sh', dir, url, commit], { on, cancellable: true, secretStdin: `${deployKey.trimEnd()}\n` })];
-  return [exec(['sh', '-c', script, 'sh', dir, url, commit], { on, cancellable: true })];
+  if (deployKey) return exec(['sh', '-c', withDeployKey(`(${script})`), 'sh', dir, url, commit], { on, cancellable: true, secretStdin: `${deployKey.trimEnd()}\n` });
+  return exec(['sh', '-c', script, 'sh', dir, url, commit], { on, cancellable: true });
 }
 
 function buildAction(image: ReleaseImagePlan, s: Extract<ReleaseImagePlan['source'], { kind: 'build' }>, dir: string, docker: (...args: string[]) => string[], buildkit: boolean, on: 'server' | 'local'): Action {

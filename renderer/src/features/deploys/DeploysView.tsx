@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { api } from '../../api/api';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -11,6 +11,7 @@ import { DeployRun } from './DeployRun';
 import { useDeploys } from './deploys-store';
 import { describeSource, historyEntries, STATE_LABEL, type HistoryEntry } from './history-model';
 import { PlanDialog, type PlanRequest } from './PlanDialog';
+import { useReload } from './use-reload';
 
 interface ServerSide {
   releases: ReleaseInfo[];
@@ -27,7 +28,6 @@ export function DeploysView({ app, destination }: { app: string; destination: De
   const [recordsError, setRecordsError] = useState<ShownError>();
   const [server, setServer] = useState<ServerSide | null>(null);
   const [serverError, setServerError] = useState<ShownError>();
-  const [loading, setLoading] = useState(true);
   const [rollback, setRollback] = useState<PlanRequest | null>(null);
   const live = useDeploys((s) => s.live);
   const selected = useDeploys((s) => s.selected);
@@ -51,21 +51,8 @@ export function DeploysView({ app, destination }: { app: string; destination: De
       setServer(null);
       setServerError(toShownError(side.reason));
     }
-    setLoading(false);
   }, [dest]);
-
-  useEffect(() => {
-    let current = true;
-    void read().then((answers) => current && show(answers));
-    return () => {
-      current = false;
-    };
-  }, [read, show, ended]);
-
-  const refresh = () => {
-    setLoading(true);
-    void read().then(show);
-  };
+  const { loading, refresh } = useReload(read, show, ended);
 
   const merged = useMemo(() => {
     const byId = new Map(records.map((r) => [r.id, r]));

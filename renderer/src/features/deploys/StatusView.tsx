@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { api } from '../../api/api';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -9,6 +9,7 @@ import type { Destination } from '../../../../shared/model/app';
 import type { ContainerStatus } from '../../../../shared/model/deploy';
 import { useTerminals } from '../terminal/terminals-store';
 import { useDeploys } from './deploys-store';
+import { useReload } from './use-reload';
 
 /**
  * The app's containers on a destination, and what can be done to them:
@@ -20,7 +21,6 @@ export function StatusView({ app, destination }: { app: string; destination: Des
   /** When the list was read: uptimes are as of then (Refresh reads again). */
   const [readAt, setReadAt] = useState(0);
   const [error, setError] = useState<ShownError>();
-  const [loading, setLoading] = useState(true);
   const [restarting, setRestarting] = useState<ContainerStatus | null>(null);
   const openWith = useTerminals((s) => s.openWith);
   const live = useDeploys((s) => s.live);
@@ -36,21 +36,8 @@ export function StatusView({ app, destination }: { app: string; destination: Des
       setReadAt(Date.now());
       setError(undefined);
     } else setError(answer.error);
-    setLoading(false);
   }, []);
-
-  useEffect(() => {
-    let current = true;
-    void read().then((answer) => current && show(answer));
-    return () => {
-      current = false;
-    };
-  }, [read, show, ended]);
-
-  const refresh = () => {
-    setLoading(true);
-    void read().then(show);
-  };
+  const { loading, refresh } = useReload(read, show, ended);
 
   const followLogs = (service?: string) =>
     void openWith(serverId, service ? `${service} logs` : `${app} logs`, (size) => api.call('containers.logs', { app, destination: dest, service, ...size }), 'logs');
