@@ -25,6 +25,9 @@ export const Port = z.number().int().min(1).max(65535);
 
 export const EnvScope = z.enum(['runtime', 'build', 'both']);
 
+/** `${secret:NAME}` inside an env template: filled in from the secret store at render time. */
+export const SECRET_PLACEHOLDER = /\$\{secret:([A-Za-z0-9_.-]+)\}/g;
+
 /**
  * An environment entry. A plain string is a runtime value. Secrets hold only
  * a reference: the value lives in the secret store, never in berth.yaml.
@@ -33,19 +36,31 @@ export const EnvValue = z.union([
   z.string(),
   z.object({ value: z.string(), scope: EnvScope.default('runtime') }).strict(),
   z.object({ secret: z.string().min(1).describe('key in the secret store'), scope: EnvScope.default('runtime') }).strict(),
+  /** A value with secrets inside it (`postgres://app:${secret:PG_PASS}@db/app`): the whole value is treated as a secret. */
+  z.object({ template: z.string().min(1).describe('text with ${secret:NAME} placeholders'), scope: EnvScope.default('runtime') }).strict(),
 ]);
 export type EnvValue = z.infer<typeof EnvValue>;
 
+/**
+ * With `git`, the image is built from that repository at `ref` (`context` is a
+ * subdirectory of it). Without `git`, `context` is a directory on this
+ * computer, relative to the app's folder (where the compose file was imported
+ * from), built here and shipped to the server.
+ */
 export const BuildSource = z
   .object({
-    git: z.string().min(1).describe('repository URL (https or ssh)'),
-    ref: z.string().default('main').describe('branch, tag or commit'),
+    git: z.string().min(1).optional().describe('repository URL (https or ssh); leave out to build a local directory'),
+    ref: z.string().default('main').describe('branch, tag or commit (with git)'),
     dockerfile: z.string().default('Dockerfile'),
-    context: z.string().default('.'),
+    context: z.string().default('.').describe('subdirectory of the repository, or a local directory when git is not set'),
+    target: z.string().min(1).optional().describe('build stage (docker build --target)'),
+    args: z.record(z.string(), z.string()).optional().describe('build arguments'),
+    cacheFrom: z.array(z.string().min(1)).optional().describe('images to use as build cache'),
     /** A private repository's deploy key: the name of a secret holding an SSH private key. */
     deployKey: z.string().min(1).optional().describe('secret holding the SSH deploy key of a private repository'),
   })
   .strict();
+export type BuildSource = z.infer<typeof BuildSource>;
 
 export const ServicePort = z
   .object({
@@ -54,6 +69,8 @@ export const ServicePort = z
     name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(15).optional(),
     /** Published on the host (Docker) or as a LoadBalancer port (Kubernetes); routed HTTP traffic never needs this. */
     publish: Port.optional(),
+    /** The host address a published port binds (127.0.0.1 keeps it off the network); Docker only. */
+    hostIp: z.string().min(1).optional().describe('host address the published port binds, e.g. 127.0.0.1'),
   })
   .strict();
 
@@ -78,16 +95,60 @@ export const BindMount = z
   .strict();
 export const Mount = z.union([VolumeMount, BindMount]);
 
+/** A file of the app, written into the container: a config file that sat beside the compose file, inlined. */
 export const FileMount = z
   .object({
     path: z.string().startsWith('/'),
     content: z.string(),
+    /** base64 for binary content (certificates in DER, images); text otherwise. */
+    encoding: z.enum(['utf8', 'base64']).optional(),
+    mode: z.string().regex(/^0?[0-7]{3}$/).optional(),
+    /** Where the content came from (`./nginx.conf`), so a re-import or a reader can find it. */
+    source: z.string().optional(),
+  })
+  .strict();
+
+/** A secret written as a file (compose `secrets:`), by default at /run/secrets/<secret>; `*_FILE` variables keep pointing at it. */
+export const SecretFile = z
+  .object({
+    secret: z.string().min(1).describe('key in the secret store'),
+    path: z.string().startsWith('/').optional().describe('default /run/secrets/<secret>'),
     mode: z.string().regex(/^0?[0-7]{3}$/).optional(),
   })
   .strict();
 
+export const TmpfsMount = z
+  .object({ path: z.string().startsWith('/'), size: ByteQuantity.optional(), mode: z.string().regex(/^0?[0-7]{3,4}$/).optional() })
+  .strict();
+
+/** A host name another service may use for this one (compose network alias): any DNS name, dotted or not. */
+export const HostAlias = z.string().min(1).max(253).regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'a host name such as db or xmpp.meet.jitsi');
+
+export const DependencyCondition = z.enum(['started', 'healthy', 'completed']);
+/** `db` is short for `{service: db, condition: started}`, as in compose. */
+export const Dependency = z.union([
+  ResourceName,
+  z
+    .object({
+      service: ResourceName,
+      condition: DependencyCondition.default('started').describe('started, healthy (its health check passes) or completed (it ran once and exited 0)'),
+      required: z.boolean().default(true),
+      restart: z.boolean().default(false).describe('restart this service when the dependency is updated (Docker)'),
+    })
+    .strict(),
+]);
+export type Dependency = z.infer<typeof Dependency>;
+export type DependencyCondition = z.infer<typeof DependencyCondition>;
+
+/** Every dependency in its long form. */
+export function dependenciesOf(service: { dependsOn?: Dependency[] }): Array<{ service: string; condition: DependencyCondition; required: boolean; restart: boolean }> {
+  return (service.dependsOn ?? []).map((d) => (typeof d === 'string' ? { service: d, condition: 'started' as const, required: true, restart: false } : d));
+}
+
 export const HealthCheck = z
   .object({
+    /** Turns off the image's own HEALTHCHECK (compose `disable: true`); nothing else may be set then. */
+    disable: z.literal(true).optional(),
     http: z.object({ path: z.string().startsWith('/').default('/'), port: Port }).strict().optional(),
     /** exec form (array) or a shell line (string, run with /bin/sh -c). */
     command: z.union([z.array(z.string()).min(1), z.string().min(1)]).optional(),
@@ -99,8 +160,8 @@ export const HealthCheck = z
     startPeriodSeconds: z.number().min(0).default(0),
   })
   .strict()
-  .refine((h) => [h.http, h.command, h.tcp].filter((x) => x !== undefined).length === 1, {
-    message: 'a health check needs exactly one of http, command or tcp',
+  .refine((h) => [h.http, h.command, h.tcp].filter((x) => x !== undefined).length === (h.disable ? 0 : 1), {
+    message: 'a health check needs exactly one of http, command or tcp (or only disable: true)',
   });
 export type HealthCheck = z.infer<typeof HealthCheck>;
 
@@ -136,7 +197,16 @@ export const Service = z
     replicas: z.number().int().min(0).default(1),
     autoscale: Autoscale.optional(),
     restart: z.enum(['always', 'unless-stopped', 'on-failure', 'no']).default('unless-stopped'),
-    dependsOn: z.array(ResourceName).default([]),
+    /**
+     * once: a task that runs to completion (migrations, seeders): a Job on
+     * Kubernetes, and dependents can wait for it with condition completed.
+     * Restart decides what Docker does when it exits; it does not make a
+     * service a task.
+     */
+    runs: z.enum(['continuously', 'once']).optional().describe('continuously (default) or once: a task that runs to completion'),
+    /** global: one copy on every node (a DaemonSet on Kubernetes); Docker runs one. */
+    mode: z.enum(['replicated', 'global']).optional(),
+    dependsOn: z.array(Dependency).default([]),
     hooks: z
       .object({
         preDeploy: z.array(z.string()).default([]).describe('shell lines run in a one-off container of the new release before traffic moves'),
@@ -151,6 +221,31 @@ export const Service = z
     pull: z.enum(['missing', 'always']).optional(),
     /** How long a deploy waits for this service to become healthy (default 60). */
     readyTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
+
+    // ---- how the container runs: kept on Docker, expressed on Kubernetes where it can be ----
+    /** Other host names this service answers to (compose network aliases); valid labels become extra Services on Kubernetes. */
+    aliases: z.array(HostAlias).optional(),
+    /** A fixed container name (Docker); side-by-side deploys then stop the old container first. */
+    containerName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/).optional(),
+    ipv4Address: z.string().min(1).optional().describe('fixed address on the app network (Docker; needs network.subnet)'),
+    ipv6Address: z.string().min(1).optional(),
+    capAdd: z.array(z.string().min(1)).optional(),
+    capDrop: z.array(z.string().min(1)).optional(),
+    privileged: z.boolean().optional(),
+    readOnly: z.boolean().optional().describe('read-only root filesystem'),
+    init: z.boolean().optional().describe('run an init process that reaps zombies'),
+    stopSignal: z.string().min(1).optional(),
+    shmSize: ByteQuantity.optional().describe('size of /dev/shm'),
+    tmpfs: z.array(TmpfsMount).optional(),
+    sysctls: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    extraHosts: z.array(z.object({ host: z.string().min(1), ip: z.string().min(1) }).strict()).optional().describe('extra /etc/hosts entries; ip may be host-gateway'),
+    secretFiles: z.array(SecretFile).optional(),
+    /**
+     * Compose service keys Berth does not model (logging, ulimits, devices,
+     * dns, security_opt, pids_limit, network_mode, GPU reservations…), passed
+     * to Docker exactly as written. Kubernetes renders report each one.
+     */
+    compose: z.record(z.string(), z.unknown()).optional().describe('compose keys passed to Docker verbatim'),
   })
   .strict()
   .refine((s) => s.image !== undefined || s.build !== undefined, { message: 'a service needs an image or a build source', path: ['image'] });
@@ -186,6 +281,8 @@ export const App = z
     name: ResourceName,
     services: z.record(ResourceName, Service).refine((s) => Object.keys(s).length > 0, { message: 'an app needs at least one service' }),
     volumes: z.record(ResourceName, Volume).default({}),
+    /** The app network's address range, needed only for fixed service addresses (Docker). */
+    network: z.object({ subnet: z.string().min(1).optional(), ipv6Subnet: z.string().min(1).optional() }).strict().optional(),
     overrides: z.array(Override).default([]),
   })
   .strict();

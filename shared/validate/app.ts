@@ -1,4 +1,4 @@
-import type { App } from '../model/app.js';
+import { dependenciesOf, type App } from '../model/app.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 
 /**
@@ -40,7 +40,7 @@ export function validateAppReferences(app: App): Diagnostic[] {
       }
     });
     service.files.forEach((file, i) => checkPath(file.path, `${at}.files[${i}].path`));
-    service.dependsOn.forEach((dep, i) => {
+    dependenciesOf(service).forEach(({ service: dep }, i) => {
       if (dep === name) error('DEPENDS_ON_SELF', `${name} cannot depend on itself; remove it from dependsOn.`, `${at}.dependsOn[${i}]`);
       else if (!Object.hasOwn(app.services, dep)) error('DEPENDS_ON_UNKNOWN', `${name} depends on "${dep}", which is not a service of this app.`, `${at}.dependsOn[${i}]`);
     });

@@ -251,6 +251,7 @@ async function resolveBuilds(input: DockerPlanInput, buildOn: 'server' | 'local'
     if (!build) continue;
     const host = buildOn === 'local' ? input.local : input.server;
     if (!host) throw new ApiError('UNSUPPORTED', 'Building on this computer is not available here.');
+    if (build.git === undefined) throw new ApiError('UNSUPPORTED', `${service} builds from a local directory (${build.context}); set build.git to its repository URL so the server can build it.`);
     const key = `${build.git}#${build.ref}`;
     let commit = resolved.get(key);
     if (!commit) {

@@ -1,4 +1,4 @@
-import type { App, DockerDestination, Service } from '../../../model/app.js';
+import { dependenciesOf, type App, type DependencyCondition, type DockerDestination, type Service } from '../../../model/app.js';
 import type { Diagnostic } from '../../../model/diagnostic.js';
 import type { RenderedFile } from '../../../api/contract.js';
 import type { RenderOptions } from '../options.js';
@@ -14,6 +14,8 @@ import { formatDotenv } from './dotenv.js';
 import { escapeComposeValues } from './escape.js';
 
 export const COMPOSE_FILE = 'compose.yaml';
+
+const COMPOSE_CONDITION: Record<DependencyCondition, string> = { started: 'service_started', healthy: 'service_healthy', completed: 'service_completed_successfully' };
 export const CADDY_FILE = 'caddy.json';
 
 export interface ComposeBuild {
@@ -147,8 +149,9 @@ export function buildCompose(app: App, destination: DockerDestination, options: 
       diagnostics.push(...hc.diagnostics);
     }
     out.restart = service.restart;
-    if (service.dependsOn.length > 0) {
-      out.depends_on = Object.fromEntries(service.dependsOn.map((dep) => [dep, { condition: app.services[dep]?.healthcheck ? 'service_healthy' : 'service_started' }]));
+    const dependencies = dependenciesOf(service);
+    if (dependencies.length > 0) {
+      out.depends_on = Object.fromEntries(dependencies.map((d) => [d.service, { condition: COMPOSE_CONDITION[d.condition], ...(d.required ? {} : { required: false }), ...(d.restart ? { restart: true } : {}) }]));
     }
     const deploy = deploySection(service, at, diagnostics);
     if (deploy) out.deploy = deploy;
