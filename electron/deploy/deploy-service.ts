@@ -142,7 +142,7 @@ export class DeployService {
     const done = (async () => {
       const outcome = await runSteps(plan.steps, {
         server, local: this.options.local, log, signal: abort.signal,
-        heartbeat: { argv: plan.heartbeat, intervalMs: (this.options.heartbeatSeconds ?? 10) * 1000 },
+        heartbeat: { run: () => server.exec(plan.heartbeat), intervalMs: (this.options.heartbeatSeconds ?? 10) * 1000 },
         onStep: (index, status) => {
           const step = record.steps[index];
           if (!step) return;

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { demuxLogs } from './docker-api.js';
 import type { RunContext } from '../engine/step.js';
+import { serverOf } from '../engine/step.js';
 
 export class HealthFailure extends Error {}
 
@@ -78,7 +79,7 @@ async function waitContainer(api: Docker, id: string, target: GateTarget, deadli
 
 async function accepts(run: RunContext, address: string, port: number): Promise<boolean> {
   try {
-    const socket = await Promise.race([run.server.connectTcp(address, port), sleep(3000).then(() => undefined)]);
+    const socket = await Promise.race([serverOf(run).connectTcp(address, port), sleep(3000).then(() => undefined)]);
     if (!socket) return false;
     socket.destroy();
     return true;

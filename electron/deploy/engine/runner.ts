@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import { ApiError } from '../../../shared/api/errors.js';
 import type { StepStatus } from '../../../shared/model/deploy.js';
 import type { ExecChannel, Host } from '../../hosts/host.js';
-import { commandLine, viewAction, type Action, type ExecAction, type PipeAction, type RunContext, type Step } from './step.js';
+import { commandLine, serverOf, viewAction, type Action, type ExecAction, type PipeAction, type RunContext, type Step } from './step.js';
 
 export class StepFailure extends Error {}
 
@@ -12,8 +12,10 @@ export type RunOutcome =
 
 export interface RunOptions extends RunContext {
   onStep(index: number, status: StepStatus): void;
-  /** A command repeated on the server while the deploy runs, e.g. the lock's heartbeat; failures are ignored. */
-  heartbeat?: { argv: string[]; intervalMs: number };
+  /** Repeated while the deploy runs, e.g. the lock's heartbeat; failures are ignored. */
+  heartbeat?: { run(): Promise<unknown>; intervalMs: number };
+  /** Whether the destination still answers; a step that failed while it does not is interrupted, not failed. Default: the server runs `true`. */
+  reachable?(): Promise<boolean>;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function runSteps(steps: Step[], options: RunOptions): Promise<RunO
   let committed = false;
   let failure: Extract<RunOutcome, { ok: false }> | undefined;
   const beat = options.heartbeat && setInterval(() => {
-    void options.server.exec(options.heartbeat!.argv).catch(() => undefined);
+    void options.heartbeat!.run().catch(() => undefined);
   }, options.heartbeat.intervalMs);
   // Undo and cleanup must run even after a cancel, so they get a signal of their own.
   const cleanup: RunContext = { ...options, signal: new AbortController().signal };
@@ -77,12 +79,12 @@ const CONNECTION_CODES = new Set(['CONNECTION_LOST', 'CONNECT_REFUSED', 'CONNECT
  * the deploy is interrupted, not failed. Errors from the Docker API travel
  * through the same SSH connection and arrive as plain socket errors.
  */
-async function connectionGone(error: Error, ctx: RunContext): Promise<boolean> {
+async function connectionGone(error: Error, options: RunOptions): Promise<boolean> {
   if (error instanceof ApiError && CONNECTION_CODES.has(error.code)) return true;
-  // Otherwise ask the server: a command that died with the connection looks like any failed command.
+  // Otherwise ask the destination: a command that died with the connection looks like any failed command.
+  const reachable = options.reachable ?? (async () => (await serverOf(options).exec(['true'])).exitCode === 0);
   try {
-    const probe = await Promise.race([ctx.server.exec(['true']), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), 15_000))]);
-    return probe.exitCode !== 0;
+    return !(await Promise.race([reachable(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), 15_000))]));
   } catch {
     return true;
   }
@@ -114,7 +116,7 @@ export async function runAction(action: Action, ctx: RunContext): Promise<void> 
       return runExec(action, ctx);
     case 'upload':
       ctx.log.line(`upload ${action.path} (${Buffer.byteLength(action.content)} bytes, mode 0${action.mode.toString(8)})`);
-      return ctx.server.writeFile(action.path, action.content, action.mode);
+      return serverOf(ctx).writeFile(action.path, action.content, action.mode);
     case 'pipe':
       return runPipe(action, ctx);
     case 'check':
@@ -158,7 +160,7 @@ async function runPipe(action: PipeAction, ctx: RunContext): Promise<void> {
   ctx.log.line(`\u001b[2m$ ${(viewAction(action) as { display: string }).display}\u001b[0m`);
   const source = await local.spawn(action.from, { env: action.fromEnv });
   source.endStdin();
-  const sink = await ctx.server.spawn(action.to, { processGroup: true });
+  const sink = await serverOf(ctx).spawn(action.to, { processGroup: true });
   const stream = action.gzip ? source.stdout.pipe(zlib.createGzip({ level: 6 })) : source.stdout;
   let bytes = 0;
   stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
@@ -179,7 +181,7 @@ async function runPipe(action: PipeAction, ctx: RunContext): Promise<void> {
 }
 
 function hostFor(on: 'server' | 'local', ctx: RunContext): Host {
-  if (on === 'server') return ctx.server;
+  if (on === 'server') return serverOf(ctx);
   if (!ctx.local) throw new StepFailure('This step runs on this computer, but no local host is available.');
   return ctx.local;
 }

@@ -67,10 +67,17 @@ export interface Step {
 }
 
 export interface RunContext {
-  server: Host;
+  /** The destination's server over SSH; a Kubernetes destination reached through its API alone has none. */
+  server?: Host;
   local?: Host;
   log: DeployLog;
   signal: AbortSignal;
+}
+
+/** The server a step runs on; a step that needs one and has none is a planning mistake, reported as such. */
+export function serverOf(ctx: RunContext): Host {
+  if (!ctx.server) throw new Error('This step runs on the server, but this deploy has no server connection.');
+  return ctx.server;
 }
 
 export function commandLine(argv: readonly string[]): string {

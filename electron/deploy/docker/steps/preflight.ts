@@ -1,5 +1,5 @@
 import { ApiError } from '../../../../shared/api/errors.js';
-import { check, exec, type Step } from '../../engine/step.js';
+import { check, exec, type Step, serverOf } from '../../engine/step.js';
 import { readLock } from '../server-facts.js';
 import type { DockerPlanContext } from '../plan-context.js';
 
@@ -50,17 +50,17 @@ export function lockStep(ctx: DockerPlanContext): Step {
       ...(ctx.ownDeadLock ? [exec(['rm', '-rf', lockDir])] : []),
       exec(['mkdir', '-p', `${appDir}/releases`, `${appDir}/files`]),
       check(`mkdir ${lockDir} (fails if another deploy holds it)`, async (run) => {
-        const result = await run.server.exec(['mkdir', lockDir]);
+        const result = await serverOf(run).exec(['mkdir', lockDir]);
         if (result.exitCode === 0) return;
-        const holder = await readLock(run.server, lockDir);
+        const holder = await readLock(serverOf(run), lockDir);
         throw lockedError(ctx.app.name, holder);
       }),
       check(`the serving release is still ${ctx.previous?.id ?? '(none)'}, as when the plan was made`, async (run) => {
-        const { stdout } = await run.server.exec(['sh', '-c', 'grep -l \'"state": "serving"\' "$1"/*/release.json 2>/dev/null; true', 'sh', `${appDir}/releases`]);
+        const { stdout } = await serverOf(run).exec(['sh', '-c', 'grep -l \'"state": "serving"\' "$1"/*/release.json 2>/dev/null; true', 'sh', `${appDir}/releases`]);
         const serving = stdout.split('\n').map((line) => line.split('/').at(-2)).filter(Boolean);
         const expected = ctx.previous?.state === 'serving' ? [ctx.previous.id] : [];
         if (serving.join() !== expected.join()) {
-          await run.server.exec(['rm', '-rf', lockDir]);
+          await serverOf(run).exec(['rm', '-rf', lockDir]);
           throw new ApiError('CONFLICT', `The server changed since this plan was made (serving now: ${serving.join(', ') || 'nothing'}). Make a new plan and deploy again.`);
         }
       }),
@@ -111,7 +111,7 @@ export function recoverStep(ctx: DockerPlanContext): Step | undefined {
     ],
     actions: [
       ...dead.map((r) => check(`record ${r.id} as interrupted`, async (run) => {
-        await run.server.writeFile(`${ctx.facts.layout.releaseDir(ctx.app.name, r.id)}/release.json`, `${JSON.stringify({ ...r, state: 'interrupted', error: r.error ?? 'The deploy stopped before it finished (connection lost or Berth closed).' }, null, 2)}\n`, 0o644);
+        await serverOf(run).writeFile(`${ctx.facts.layout.releaseDir(ctx.app.name, r.id)}/release.json`, `${JSON.stringify({ ...r, state: 'interrupted', error: r.error ?? 'The deploy stopped before it finished (connection lost or Berth closed).' }, null, 2)}\n`, 0o644);
       })),
       ...(ids.length > 0 ? [exec(ctx.facts.cli.docker('rm', '-f', ...ids))] : []),
       ...ctx.facts.leftovers.map((l) => exec(ctx.facts.cli.docker('network', 'rm', `${l.project}_default`), { okExitCodes: [1] })),

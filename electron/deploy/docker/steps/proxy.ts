@@ -1,6 +1,6 @@
 import { ApiError } from '../../../../shared/api/errors.js';
 import { proxyRouteId } from '../../../../shared/deploy/compose-split.js';
-import { check, exec, type Action, type RunContext, type Step } from '../../engine/step.js';
+import { check, exec, type Action, type RunContext, type Step, serverOf } from '../../engine/step.js';
 import type { DockerPlanContext } from '../plan-context.js';
 
 export const PROXY_CONTAINER = 'berth-proxy';
@@ -79,7 +79,7 @@ async function waitForAdmin(ctx: DockerPlanContext, run: RunContext) {
   let last = '';
   while (Date.now() < deadline) {
     run.signal.throwIfAborted();
-    const result = await run.server.exec(ctx.facts.cli.docker('exec', PROXY_CONTAINER, 'wget', '-q', '-O', '/dev/null', `${ADMIN}/config/`));
+    const result = await serverOf(run).exec(ctx.facts.cli.docker('exec', PROXY_CONTAINER, 'wget', '-q', '-O', '/dev/null', `${ADMIN}/config/`));
     if (result.exitCode === 0) return;
     last = (result.stderr || result.stdout).trim();
     await new Promise((r) => setTimeout(r, 500));
@@ -99,12 +99,12 @@ export function switchRoutes(ctx: DockerPlanContext, routes: Record<string, Reco
   const ids = Object.values(routes).filter(Boolean).map((r) => String(r!['@id']));
   return check(`${what}: replace ${ids.join(', ') || `${ctx.app.name}'s routes`} in ${PROXY_CONTAINER}'s config, POST ${ADMIN}/load (If-Match: its ETag)`, async (run) => {
     for (let attempt = 1; ; attempt++) {
-      const current = await run.server.exec(ctx.facts.cli.docker('exec', PROXY_CONTAINER, 'wget', '-q', '-S', '-O', '-', `${ADMIN}/config/`));
+      const current = await serverOf(run).exec(ctx.facts.cli.docker('exec', PROXY_CONTAINER, 'wget', '-q', '-S', '-O', '-', `${ADMIN}/config/`));
       if (current.exitCode !== 0) throw new ApiError('UNAVAILABLE', `Could not read ${PROXY_CONTAINER}'s config: ${current.stderr.trim()}`);
       const etag = current.stderr.match(/^\s*etag:\s*(.+?)\s*$/im)?.[1];
       const config = (JSON.parse(current.stdout || 'null') ?? {}) as Record<string, unknown>;
       const next = withRoutes(config, ctx.app.name, routes);
-      const post = await run.server.exec(ctx.facts.cli.docker('exec', PROXY_CONTAINER, 'wget', '-q', '-S', '-O', '-', '--header', 'Content-Type: application/json',
+      const post = await serverOf(run).exec(ctx.facts.cli.docker('exec', PROXY_CONTAINER, 'wget', '-q', '-S', '-O', '-', '--header', 'Content-Type: application/json',
         ...(etag ? ['--header', `If-Match: ${etag}`] : []), '--post-data', JSON.stringify(next), `${ADMIN}/load`));
       if (post.exitCode === 0) return;
       if (/\b412\b/.test(post.stderr) && attempt < 5) continue;
@@ -141,7 +141,7 @@ export function offlineRoute(route: Record<string, unknown>, app: string): Recor
 export async function probeThroughProxy(ctx: DockerPlanContext, run: RunContext, url: string, hostHeader?: string): Promise<{ ok: boolean; detail: string }> {
   const args = ['exec', PROXY_CONTAINER, 'wget', '-q', '-S', '-O', '/dev/null', ...(hostHeader ? ['--header', `Host: ${hostHeader}`] : []), url];
   // No wget -T: busybox 1.35's wget crashes with it; the exec's own deadline bounds a hung upstream.
-  const result = await run.server.exec(ctx.facts.cli.docker(...args), { signal: AbortSignal.any([run.signal, AbortSignal.timeout(15_000)]) }).catch(() => ({ exitCode: 1, stdout: '', stderr: 'no answer within 15 s' }));
+  const result = await serverOf(run).exec(ctx.facts.cli.docker(...args), { signal: AbortSignal.any([run.signal, AbortSignal.timeout(15_000)]) }).catch(() => ({ exitCode: 1, stdout: '', stderr: 'no answer within 15 s' }));
   const status = [...(result.stderr + result.stdout).matchAll(/HTTP\/[\d.]+ (\d{3})/g)].map((m) => Number(m[1])).at(-1);
   if (result.exitCode === 0) return { ok: true, detail: `HTTP ${status ?? 200}` };
   if (status !== undefined && status < 500) return { ok: true, detail: `HTTP ${status}` };

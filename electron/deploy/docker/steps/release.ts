@@ -1,6 +1,6 @@
 import type { ReleaseInfo } from '../../../../shared/model/deploy.js';
 import type { Host } from '../../../hosts/host.js';
-import { check, exec, type Action, type Step } from '../../engine/step.js';
+import { check, exec, type Action, type Step, serverOf } from '../../engine/step.js';
 import { HealthFailure, waitReady } from '../health.js';
 import { projectOf } from '../server-facts.js';
 import type { DockerPlanContext } from '../plan-context.js';
@@ -189,10 +189,10 @@ function retireActions(ctx: DockerPlanContext, previous: ReleaseInfo, drainSecon
  */
 function markServing(ctx: DockerPlanContext): Action {
   return check(`record ${ctx.releaseId} as serving${ctx.previous ? ` and ${ctx.previous.id} as ${ctx.kind === 'rollback' ? 'rolled back' : 'kept'}` : ''}`, async (run) => {
-    await run.server.writeFile(`${ctx.releaseDir}/${INFO_FILE}`, `${JSON.stringify({ ...ctx.releaseInfo, state: 'serving' }, null, 2)}\n`, 0o644);
+    await serverOf(run).writeFile(`${ctx.releaseDir}/${INFO_FILE}`, `${JSON.stringify({ ...ctx.releaseInfo, state: 'serving' }, null, 2)}\n`, 0o644);
     if (ctx.previous) {
       const prevPath = `${ctx.facts.layout.releaseDir(ctx.app.name, ctx.previous.id)}/${INFO_FILE}`;
-      await run.server.writeFile(prevPath, `${JSON.stringify({ ...ctx.previous, state: ctx.kind === 'rollback' ? 'rolled-back' : 'kept' }, null, 2)}\n`, 0o644);
+      await serverOf(run).writeFile(prevPath, `${JSON.stringify({ ...ctx.previous, state: ctx.kind === 'rollback' ? 'rolled-back' : 'kept' }, null, 2)}\n`, 0o644);
     }
   });
 }
@@ -207,7 +207,7 @@ export function recordStep(ctx: DockerPlanContext): Step {
         if (project === ctx.releaseProject || project === ctx.split.stateProject) ids.set(c.Labels['com.docker.compose.service'] ?? '', c.ImageID);
       }
       const info: ReleaseInfo = { ...ctx.releaseInfo, state: 'serving', finishedAt: new Date().toISOString(), images: ctx.releaseInfo.images.map((i) => ({ ...i, id: ids.get(i.service) ?? i.id })) };
-      await run.server.writeFile(`${ctx.releaseDir}/${INFO_FILE}`, `${JSON.stringify(info, null, 2)}\n`, 0o644);
+      await serverOf(run).writeFile(`${ctx.releaseDir}/${INFO_FILE}`, `${JSON.stringify(info, null, 2)}\n`, 0o644);
     }),
   ];
   return { id: 'record', title: 'Record the release', notes: [], actions, undo: [] };
