@@ -1,8 +1,6 @@
 import os from 'node:os';
-import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { ApiError } from '../../shared/api/errors.js';
-import type { App, Destination, DockerDestination } from '../../shared/model/app.js';
+import type { App, Destination, DockerDestination, KubernetesDestination } from '../../shared/model/app.js';
 import type { ContainerStatus, DeployPlanView, DeployRecord, LockInfo, ReleaseInfo } from '../../shared/model/deploy.js';
 import { createRedactor } from '../../shared/deploy/redact.js';
 import { newReleaseId } from '../../shared/deploy/release-id.js';
@@ -12,14 +10,13 @@ import type { EventBus } from '../api/event-bus.js';
 import type { Host } from '../hosts/host.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { secretNames } from '../apps/render-service.js';
+import type { DeployTarget, LogOptions, TargetPlan } from './deploy-target.js';
 import { DeployLog } from './engine/deploy-log.js';
 import { DeployRecords } from './engine/records.js';
 import { runSteps } from './engine/runner.js';
-import { dockerApi, followLogs } from './docker/docker-api.js';
-import { planDockerDeploy, planDockerRollback, type DockerPlan } from './docker/docker-planner.js';
-import { homeAndSocket, inspectServer, readLock } from './docker/server-facts.js';
-import { ServerLayout } from './docker/docker-cli.js';
-import { markReleaseFailed } from './docker/steps/release.js';
+import { DockerTarget } from './docker/docker-target.js';
+import type { KubeClient } from './kubernetes/kube-client.js';
+import { KubeTarget } from './kubernetes/kube-target.js';
 
 export interface DeployServiceOptions {
   dataDir: string;
@@ -36,6 +33,8 @@ export interface DeployServiceOptions {
   by?: string;
   /** Seconds between lock heartbeats (tests shorten it). */
   heartbeatSeconds?: number;
+  /** A client for a Kubernetes destination's context; without it, Kubernetes deploys are refused. */
+  kube?(destination: KubernetesDestination): Promise<KubeClient>;
 }
 
 export interface PlanRequest {
@@ -46,10 +45,12 @@ export interface PlanRequest {
   /** Rollback target; default: the newest kept release before the serving one. */
   to?: string;
   buildOn?: 'server' | 'local';
+  /** Kubernetes: take over fields another field manager owns. */
+  force?: boolean;
 }
 
 interface PendingPlan {
-  plan: DockerPlan;
+  plan: TargetPlan;
   request: PlanRequest;
   secretValues: string[];
   expires: number;
@@ -75,8 +76,23 @@ export class DeployService {
   private readonly plans = new Map<string, PendingPlan>();
   private readonly running = new Map<string, RunningDeploy>();
 
+  private readonly docker: DockerTarget;
+  private readonly kube: KubeTarget;
+
   constructor(private readonly options: DeployServiceOptions) {
     this.records = new DeployRecords(options.dataDir);
+    this.docker = new DockerTarget({ host: options.host, local: options.local, dataDir: options.dataDir });
+    this.kube = new KubeTarget({
+      client: (d) => {
+        if (!options.kube) throw new ApiError('UNSUPPORTED', `${d.name} is a Kubernetes destination, and Kubernetes clusters are not available in this mode.`);
+        return options.kube(d);
+      },
+    });
+  }
+
+  private target(destination: Destination): { target: DeployTarget<Destination>; destination: Destination } {
+    const target = destination.type === 'docker' ? (this.docker as DeployTarget<DockerDestination>) : (this.kube as DeployTarget<KubernetesDestination>);
+    return { target: target as DeployTarget<Destination>, destination };
   }
 
   private get by(): string {
@@ -84,29 +100,21 @@ export class DeployService {
   }
 
   async plan(request: PlanRequest): Promise<{ planId: string; plan: DeployPlanView }> {
-    const destination = dockerOnly(request.destination);
-    const server = await this.options.host(destination.server);
+    const { target, destination } = this.target(request.destination);
     const releaseId = newReleaseId();
-    const common = {
-      destination, server, local: this.options.local, by: this.by, berthVersion: this.options.version, releaseId, buildOn: request.buildOn,
+    const appName = request.appName ?? request.app?.name ?? '';
+    if (request.kind === 'deploy' && !request.app) throw new ApiError('INVALID_INPUT', 'No app to deploy.');
+    const secrets = request.kind === 'deploy' ? await this.resolveSecrets(request.app!) : {};
+    const plan = await target.plan({
+      kind: request.kind, app: request.app, appName, destination, to: request.to, buildOn: request.buildOn, force: request.force,
+      secrets, releaseId, by: this.by, berthVersion: this.options.version,
       isOwnDeadDeploy: async (id: string) => {
         if (this.running.has(id)) return false;
         const record = await this.records.get(id);
         return record?.outcome === 'interrupted' || (record?.outcome === 'running' && !processAlive(record.pid));
       },
-      localCheckoutDir: (git: string) => path.join(this.options.dataDir, 'build-src', createHash('sha256').update(git).digest('hex').slice(0, 12)),
-    };
-    let secretValues: string[];
-    let plan: DockerPlan;
-    if (request.kind === 'rollback') {
-      plan = await planDockerRollback({ ...common, appName: request.appName ?? request.app?.name ?? '', to: request.to });
-      secretValues = await this.knownSecretValues(plan.ctx.app);
-    } else {
-      if (!request.app) throw new ApiError('INVALID_INPUT', 'No app to deploy.');
-      const secrets = await this.resolveSecrets(request.app);
-      secretValues = Object.values(secrets);
-      plan = await planDockerDeploy({ ...common, app: request.app, secrets });
-    }
+    });
+    const secretValues = request.kind === 'deploy' ? Object.values(secrets) : plan.app ? await this.knownSecretValues(plan.app) : [];
     this.prune();
     this.plans.set(releaseId, { plan, request, secretValues, expires: Date.now() + PLAN_TTL_MS });
     const redact = createRedactor(secretValues);
@@ -130,7 +138,6 @@ export class DeployService {
     const redact = createRedactor(pending.secretValues);
     const log = new DeployLog(this.records.logPath(record), redact, (data) => this.options.events.emit('deploy.log', { deployId: record.id, data }));
     const abort = new AbortController();
-    const server = await this.options.host(view.server);
     await this.records.save(record);
     const publish = () => {
       void this.records.save(record).catch(() => undefined);
@@ -141,8 +148,9 @@ export class DeployService {
     for (const w of view.warnings) log.line(`\u001b[33m  ! ${w}\u001b[0m`);
     const done = (async () => {
       const outcome = await runSteps(plan.steps, {
-        server, local: this.options.local, log, signal: abort.signal,
-        heartbeat: { run: () => server.exec(plan.heartbeat), intervalMs: (this.options.heartbeatSeconds ?? 10) * 1000 },
+        server: plan.server, local: this.options.local, log, signal: abort.signal,
+        ...(plan.heartbeat ? { heartbeat: { run: plan.heartbeat, intervalMs: (this.options.heartbeatSeconds ?? 10) * 1000 } } : {}),
+        ...(plan.reachable ? { reachable: plan.reachable } : {}),
         onStep: (index, status) => {
           const step = record.steps[index];
           if (!step) return;
@@ -164,7 +172,7 @@ export class DeployService {
         record.outcome = outcome.cancelled ? 'cancelled' : outcome.interrupted ? 'interrupted' : 'failed';
         record.failedStep = outcome.failedStep;
         record.error = redact(outcome.error.message);
-        if (!outcome.interrupted && !outcome.committed) await markReleaseFailed(plan.ctx, server, outcome.cancelled ? 'cancelled' : 'failed', record.error);
+        if (!outcome.interrupted && !outcome.committed) await plan.markFailed(outcome.cancelled ? 'cancelled' : 'failed', record.error).catch(() => undefined);
         if (outcome.committed) log.line(`\u001b[33m${view.releaseId} is serving, but "${outcome.failedStep}" failed: ${record.error}\u001b[0m`);
         else log.line(outcome.interrupted
           ? `\u001b[31mThe connection to the server was lost during "${outcome.failedStep}". The deploy is marked interrupted; the next deploy of ${view.app} cleans up what it left.\u001b[0m`
@@ -220,80 +228,24 @@ export class DeployService {
     return this.records.readLog(record);
   }
 
-  /** The server's history of the app on that destination, newest first. */
-  async releases(appName: string, destination: Destination): Promise<{ releases: ReleaseInfo[]; lock: LockInfo | null }> {
-    const d = dockerOnly(destination);
-    const host = await this.options.host(d.server);
-    const facts = await inspectServer(host, { app: appName, socket: d.dockerSocket, imageRefs: [] });
-    return { releases: facts.releases, lock: facts.lock ?? null };
+  /** The destination's history of the app, newest first, and its lock. */
+  releases(appName: string, destination: Destination): Promise<{ releases: ReleaseInfo[]; lock: LockInfo | null }> {
+    const { target } = this.target(destination);
+    return target.releases(appName, destination);
   }
 
-  /** Breaks the app's lock on the server; refuses a live one unless forced. */
-  async unlock(appName: string, destination: Destination, force = false): Promise<{ removed: LockInfo | null }> {
-    const d = dockerOnly(destination);
-    const host = await this.options.host(d.server);
-    const { home } = await homeAndSocket(host, d.dockerSocket);
-    const dir = new ServerLayout(home).lockDir(appName);
-    const lock = await readLock(host, dir);
-    if (!lock) return { removed: null };
-    if (!lock.stale && !force) {
-      throw new ApiError('LOCKED', `The lock of ${appName} is live: ${lock.by} is deploying ${lock.releaseId} (heartbeat ${lock.heartbeatAgeSeconds ?? '?'} s ago). Wait for it, or force it only if you are sure that deploy is gone.`);
-    }
-    const removed = await host.exec(['rm', '-rf', dir]);
-    if (removed.exitCode !== 0) throw new ApiError('INTERNAL', `Could not remove ${dir} on ${host.label}: ${removed.stderr.trim()}. Remove it by hand (it belongs to another user?).`);
-    return { removed: lock };
+  /** Breaks the app's lock on the destination; refuses a live one unless forced. */
+  unlock(appName: string, destination: Destination, force = false): Promise<{ removed: LockInfo | null }> {
+    return this.target(destination).target.unlock(appName, destination, force);
   }
 
-  async status(appName: string, destination: Destination): Promise<ContainerStatus[]> {
-    const d = dockerOnly(destination);
-    const host = await this.options.host(d.server);
-    const api = dockerApi(host, (await homeAndSocket(host, d.dockerSocket)).socket);
-    const containers = await api.listContainers({ all: true, filters: { label: [`berth.app=${appName}`] } });
-    const out: ContainerStatus[] = [];
-    for (const c of containers) {
-      const info = await api.getContainer(c.Id).inspect().catch(() => undefined);
-      out.push({
-        service: c.Labels['berth.service'] ?? c.Labels['com.docker.compose.service'] ?? '?',
-        name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
-        release: c.Labels['berth.release'],
-        state: c.State,
-        health: info?.State.Health?.Status,
-        restarts: info?.RestartCount ?? 0,
-        startedAt: info?.State.StartedAt,
-        image: c.Image,
-      });
-    }
-    return out.sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
+  status(appName: string, destination: Destination): Promise<ContainerStatus[]> {
+    return this.target(destination).target.status(appName, destination);
   }
 
-  /** Container logs, each line prefixed with its service; follows until the signal aborts. */
-  async logs(appName: string, destination: Destination, options: { service?: string; tail: number; follow: boolean; signal?: AbortSignal }, write: (text: string) => void): Promise<void> {
-    const d = dockerOnly(destination);
-    const host = await this.options.host(d.server);
-    const api = dockerApi(host, (await homeAndSocket(host, d.dockerSocket)).socket);
-    const labels = [`berth.app=${appName}`, ...(options.service ? [`berth.service=${options.service}`] : [])];
-    const containers = (await api.listContainers({ filters: { label: labels } })).filter((c) => c.State === 'running' || !options.follow);
-    if (containers.length === 0) throw new ApiError('NOT_FOUND', `${appName} has no ${options.service ? `${options.service} ` : ''}containers on ${destination.name}.`);
-    const width = Math.max(...containers.map((c) => (c.Labels['berth.service'] ?? '').length));
-    await Promise.all(containers.map(async (c) => {
-      const prefix = `${(c.Labels['berth.service'] ?? '?').padEnd(width)} | `;
-      const stream = await followLogs(api, c.Id, { tail: options.tail, follow: options.follow, signal: options.signal });
-      let partial = '';
-      await new Promise<void>((resolve) => {
-        stream.on('data', (chunk: Buffer | string) => {
-          const text = partial + chunk.toString();
-          const lines = text.split('\n');
-          partial = lines.pop() ?? '';
-          for (const line of lines) write(`${prefix}${line}\n`);
-        });
-        stream.on('end', () => {
-          if (partial) write(`${prefix}${partial}\n`);
-          resolve();
-        });
-        stream.on('error', () => resolve());
-        options.signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
-    }));
+  /** Logs of the app's containers (or pods), each line prefixed with where it came from; follows until the signal aborts. */
+  logs(appName: string, destination: Destination, options: LogOptions, write: (text: string) => void): Promise<void> {
+    return this.target(destination).target.logs(appName, destination, options, write);
   }
 
   async dispose(): Promise<void> {
@@ -349,11 +301,4 @@ function processAlive(pid: number | undefined): boolean {
 
 export function secretEnvName(name: string): string {
   return `BERTH_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
-
-function dockerOnly(destination: Destination): DockerDestination {
-  if (destination.type !== 'docker') {
-    throw new ApiError('UNSUPPORTED', `${destination.name} is a Kubernetes destination; Kubernetes deploys are not available yet. Render the manifests (berth render --target kubernetes) to apply them with kubectl.`);
-  }
-  return destination;
 }

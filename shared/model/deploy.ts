@@ -47,6 +47,18 @@ export const ServiceMove = z.object({
 });
 export type ServiceMove = z.infer<typeof ServiceMove>;
 
+/** One object a Kubernetes deploy changes: the live object and the server's dry-run result, as YAML with Secret values hashed. */
+export const ObjectChange = z.object({
+  apiVersion: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+  action: z.enum(['create', 'update', 'unchanged', 'delete']),
+  live: z.string(),
+  desired: z.string(),
+});
+export type ObjectChange = z.infer<typeof ObjectChange>;
+
 export const DeployPlanView = z.object({
   kind: DeployKind,
   app: z.string(),
@@ -58,6 +70,10 @@ export const DeployPlanView = z.object({
   services: z.array(ServiceMove),
   warnings: z.array(z.string()),
   steps: z.array(PlanStepView),
+  /** Kubernetes: every object the deploy applies or prunes, from a server-side dry run, for the diff view. */
+  changes: z.array(ObjectChange).optional(),
+  /** Kubernetes: fields another manager owns; applying needs force (taking them over). */
+  conflicts: z.array(z.string()).optional(),
 });
 export type DeployPlanView = z.infer<typeof DeployPlanView>;
 
