@@ -9,12 +9,13 @@ export function deployHandlers(deploys: DeployService, dataDir: string): Partial
   const apps = new AppStore(dataDir);
   const destinations = new DestinationStore(dataDir);
   return {
-    'deploys.plan': async ({ kind, app, destination, to }) => deploys.plan({
+    'deploys.plan': async ({ kind, app, destination, to, force }) => deploys.plan({
       kind,
       app: kind === 'deploy' ? await apps.get(app) : undefined,
       appName: app,
       destination: await destinations.get(destination),
       to,
+      force,
     }),
     'deploys.start': ({ planId }) => deploys.start(planId),
     'deploys.cancel': ({ deployId }) => {

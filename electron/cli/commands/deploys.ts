@@ -1,13 +1,17 @@
 import fs from 'node:fs/promises';
 import readline from 'node:readline/promises';
 import { load as loadYaml } from 'js-yaml';
-import { App, DockerDestination, type Destination } from '../../../shared/model/app.js';
+import { App, DockerDestination, KubernetesDestination, type Destination } from '../../../shared/model/app.js';
 import type { DeployPlanView, DeployRecord } from '../../../shared/model/deploy.js';
 import { ApiError, describeIssues } from '../../../shared/api/errors.js';
 import { appSecretKey } from '../../../shared/model/secret-keys.js';
 import { EventBus } from '../../api/event-bus.js';
 import { DestinationStore } from '../../apps/destination-store.js';
 import { DeployService } from '../../deploy/deploy-service.js';
+import { KubeClient } from '../../deploy/kubernetes/kube-client.js';
+import { unifiedDiff } from '../../deploy/kubernetes/kube-diff.js';
+import { ClusterService } from '../../kube/cluster-service.js';
+import { KubeconfigSource } from '../../kube/kubeconfig-source.js';
 import { LocalHost } from '../../local/local-host.js';
 import { nodeSecretStore } from '../../secrets/node-secret-store.js';
 import { cliServerService, releaseStdin } from '../../servers/cli-services.js';
@@ -48,11 +52,13 @@ function deployContext(ctx: CliContext, acceptNew: boolean) {
   const dataDir = resolveDataDir(undefined, ctx.env);
   const servers = cliServerService(ctx, { acceptNew });
   const events = new EventBus();
+  const clusters = new ClusterService({ sources: [new KubeconfigSource({ env: ctx.env })] });
   const deploys = new DeployService({
     dataDir, secrets: nodeSecretStore(dataDir, ctx.env), events, version: packageVersion(),
     host: (id) => servers.host(id), local: new LocalHost(), env: ctx.env,
+    kube: async (d) => new KubeClient(await clusters.configFor(d.context), d.context),
   });
-  return { dataDir, servers, events, deploys, destinations: new DestinationStore(dataDir) };
+  return { dataDir, servers, events, deploys, clusters, destinations: new DestinationStore(dataDir) };
 }
 
 type DeployContext = ReturnType<typeof deployContext>;
@@ -60,8 +66,13 @@ type DeployContext = ReturnType<typeof deployContext>;
 async function destinationFrom(c: DeployContext, flags: Flags, usage: string): Promise<Destination> {
   const named = flags.values.get('--destination');
   const serverName = flags.values.get('--server');
-  if (named && serverName) throw new UsageError(`give --destination or --server, not both.\n${usage}`);
+  const context = flags.values.get('--context');
+  if ([named, serverName, context].filter(Boolean).length > 1) throw new UsageError(`give one of --destination, --server or --context.\n${usage}`);
   if (named) return c.destinations.get(named);
+  if (context) {
+    const known = await c.clusters.require(context);
+    return KubernetesDestination.parse({ type: 'kubernetes', name: context, context, namespace: flags.values.get('--namespace') ?? known.namespace ?? 'default' });
+  }
   if (!serverName) throw new UsageError(`say where: --destination NAME or --server NAME.\n${usage}`);
   const server = await c.servers.find(serverName);
   const proxy = flags.values.get('--proxy');
@@ -85,6 +96,12 @@ export function formatPlan(plan: DeployPlanView): string {
   if (plan.warnings.length > 0) {
     lines.push('', 'Warnings:');
     for (const w of plan.warnings) lines.push(`  ! ${w}`);
+  }
+  if (plan.changes) {
+    const counts = (['create', 'update', 'delete', 'unchanged'] as const).map((a) => `${plan.changes!.filter((c) => c.action === a).length} ${a === 'delete' ? 'pruned' : a === 'create' ? 'created' : a === 'update' ? 'changed' : a}`);
+    lines.push('', `Objects (server-side dry run): ${counts.join(', ')}`);
+    for (const c of plan.changes) if (c.action !== 'unchanged') lines.push(`  ${c.action === 'create' ? '+' : c.action === 'delete' ? '-' : '~'} ${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`);
+    lines.push('  (berth diff shows every change line by line)');
   }
   lines.push('', 'Steps:');
   plan.steps.forEach((step, i) => {
@@ -140,24 +157,45 @@ async function withContext(ctx: CliContext, acceptNew: boolean, body: (c: Deploy
     return await body(c);
   } finally {
     await c.deploys.dispose();
+    c.clusters.dispose();
     await c.servers.dispose();
     if (!isTty(ctx)) releaseStdin(ctx.stdin);
   }
 }
 
-const WHERE = '(--destination NAME | --server NAME)';
-const DEPLOY_USAGE = `usage: deploy <app-file> ${WHERE} [--proxy caddy|traefik|none] [--proxy-image IMAGE] [--build-on server|local] [--plan] [--yes] [--accept-new]`;
+const WHERE = '(--destination NAME | --server NAME | --context CTX [--namespace NS])';
+const WHERE_FLAGS = ['--destination', '--server', '--context', '--namespace'];
+const DEPLOY_USAGE = `usage: deploy <app-file> ${WHERE} [--proxy caddy|traefik|none] [--proxy-image IMAGE] [--build-on server|local] [--force-conflicts] [--plan] [--yes] [--accept-new]`;
 
 export async function deploy(ctx: CliContext): Promise<number> {
-  const flags = parseFlags(ctx.argv, ['--destination', '--server', '--proxy', '--proxy-image', '--build-on'], ['--plan', '--yes', '--accept-new'], DEPLOY_USAGE);
+  const flags = parseFlags(ctx.argv, [...WHERE_FLAGS, '--proxy', '--proxy-image', '--build-on'], ['--plan', '--yes', '--accept-new', '--force-conflicts'], DEPLOY_USAGE);
   if (flags.positional.length !== 1) throw new UsageError(DEPLOY_USAGE);
   const buildOn = flags.values.get('--build-on');
   if (buildOn && buildOn !== 'server' && buildOn !== 'local') throw new UsageError(`--build-on is server or local.\n${DEPLOY_USAGE}`);
   return withContext(ctx, flags.switches.has('--accept-new'), async (c) => {
     const app = await readApp(flags.positional[0]!);
     const destination = await destinationFrom(c, flags, DEPLOY_USAGE);
-    const { planId, plan } = await c.deploys.plan({ kind: 'deploy', app, destination, buildOn: buildOn as 'server' | 'local' | undefined });
+    const { planId, plan } = await c.deploys.plan({ kind: 'deploy', app, destination, buildOn: buildOn as 'server' | 'local' | undefined, force: flags.switches.has('--force-conflicts') });
     return confirmAndRun(ctx, c, flags, planId, plan);
+  });
+}
+
+const DIFF_USAGE = `usage: diff <app-file> (--destination NAME | --context CTX [--namespace NS])   what a deploy would change, from a server-side dry run (exit 1 when something changes)`;
+
+/** The plan's object changes as a unified diff; applies nothing. */
+export async function diff(ctx: CliContext): Promise<number> {
+  const flags = parseFlags(ctx.argv, WHERE_FLAGS, ['--accept-new'], DIFF_USAGE);
+  if (flags.positional.length !== 1) throw new UsageError(DIFF_USAGE);
+  return withContext(ctx, flags.switches.has('--accept-new'), async (c) => {
+    const app = await readApp(flags.positional[0]!);
+    const destination = await destinationFrom(c, flags, DIFF_USAGE);
+    if (destination.type !== 'kubernetes') throw new UsageError(`diff compares with a Kubernetes cluster; for Docker, berth deploy --plan shows what would run.\n${DIFF_USAGE}`);
+    const { plan } = await c.deploys.plan({ kind: 'deploy', app, destination });
+    const changes = (plan.changes ?? []).map((ch) => ({ ref: { apiVersion: ch.apiVersion, kind: ch.kind, name: ch.name, ...(ch.namespace ? { namespace: ch.namespace } : {}) }, action: ch.action, live: ch.live, desired: ch.desired }));
+    const text = unifiedDiff(changes);
+    for (const w of plan.warnings) ctx.stderr.write(`! ${w}\n`);
+    ctx.stdout.write(text);
+    return text === '' ? 0 : 1;
   });
 }
 
@@ -180,7 +218,7 @@ async function confirmAndRun(ctx: CliContext, c: DeployContext, flags: Flags, pl
 const ROLLBACK_USAGE = `usage: rollback <app> ${WHERE} [--to RELEASE] [--plan] [--yes] [--accept-new]`;
 
 export async function rollback(ctx: CliContext): Promise<number> {
-  const flags = parseFlags(ctx.argv, ['--destination', '--server', '--to'], ['--plan', '--yes', '--accept-new'], ROLLBACK_USAGE);
+  const flags = parseFlags(ctx.argv, [...WHERE_FLAGS, '--to'], ['--plan', '--yes', '--accept-new'], ROLLBACK_USAGE);
   if (flags.positional.length !== 1) throw new UsageError(ROLLBACK_USAGE);
   return withContext(ctx, flags.switches.has('--accept-new'), async (c) => {
     const destination = await destinationFrom(c, flags, ROLLBACK_USAGE);
@@ -192,7 +230,7 @@ export async function rollback(ctx: CliContext): Promise<number> {
 const RELEASES_USAGE = `usage: releases <app> ${WHERE} [--json] [--accept-new]`;
 
 export async function releases(ctx: CliContext): Promise<number> {
-  const flags = parseFlags(ctx.argv, ['--destination', '--server'], ['--json', '--accept-new'], RELEASES_USAGE);
+  const flags = parseFlags(ctx.argv, WHERE_FLAGS, ['--json', '--accept-new'], RELEASES_USAGE);
   if (flags.positional.length !== 1) throw new UsageError(RELEASES_USAGE);
   return withContext(ctx, flags.switches.has('--accept-new'), async (c) => {
     const { releases: list, lock } = await c.deploys.releases(flags.positional[0]!, await destinationFrom(c, flags, RELEASES_USAGE));
@@ -213,7 +251,7 @@ export async function releases(ctx: CliContext): Promise<number> {
 const STATUS_USAGE = `usage: status <app> ${WHERE} [--json] [--accept-new]`;
 
 export async function status(ctx: CliContext): Promise<number> {
-  const flags = parseFlags(ctx.argv, ['--destination', '--server'], ['--json', '--accept-new'], STATUS_USAGE);
+  const flags = parseFlags(ctx.argv, WHERE_FLAGS, ['--json', '--accept-new'], STATUS_USAGE);
   if (flags.positional.length !== 1) throw new UsageError(STATUS_USAGE);
   return withContext(ctx, flags.switches.has('--accept-new'), async (c) => {
     const containers = await c.deploys.status(flags.positional[0]!, await destinationFrom(c, flags, STATUS_USAGE));
@@ -226,7 +264,7 @@ export async function status(ctx: CliContext): Promise<number> {
 const LOGS_USAGE = `usage: logs <app> ${WHERE} [--service S] [--follow] [--tail N] [--accept-new]`;
 
 export async function logs(ctx: CliContext): Promise<number> {
-  const flags = parseFlags(ctx.argv, ['--destination', '--server', '--service', '--tail'], ['--follow', '--accept-new'], LOGS_USAGE);
+  const flags = parseFlags(ctx.argv, [...WHERE_FLAGS, '--service', '--tail'], ['--follow', '--accept-new'], LOGS_USAGE);
   if (flags.positional.length !== 1) throw new UsageError(LOGS_USAGE);
   const tail = Number(flags.values.get('--tail') ?? '100');
   if (!Number.isInteger(tail) || tail < 0) throw new UsageError(`--tail is a number of lines.\n${LOGS_USAGE}`);
@@ -246,7 +284,7 @@ export async function logs(ctx: CliContext): Promise<number> {
 const UNLOCK_USAGE = `usage: unlock <app> ${WHERE} [--force] [--accept-new]`;
 
 export async function unlock(ctx: CliContext): Promise<number> {
-  const flags = parseFlags(ctx.argv, ['--destination', '--server'], ['--force', '--accept-new'], UNLOCK_USAGE);
+  const flags = parseFlags(ctx.argv, WHERE_FLAGS, ['--force', '--accept-new'], UNLOCK_USAGE);
   if (flags.positional.length !== 1) throw new UsageError(UNLOCK_USAGE);
   return withContext(ctx, flags.switches.has('--accept-new'), async (c) => {
     const { removed } = await c.deploys.unlock(flags.positional[0]!, await destinationFrom(c, flags, UNLOCK_USAGE), flags.switches.has('--force'));

@@ -6,6 +6,7 @@ import { Spinner } from '../../components/Spinner';
 import { formatBytes } from '../../lib/format';
 import { toShownError, type ShownError } from '../../lib/errors';
 import type { DeployPlanView, DeployRecord, PlanAction, ServiceMove } from '../../../../shared/model/deploy';
+import { ObjectChanges } from './ObjectChanges';
 
 export interface PlanRequest {
   kind: 'deploy' | 'rollback';
@@ -27,18 +28,20 @@ export function PlanDialog({ request, onClose, onStarted }: { request: PlanReque
   const [planned, setPlanned] = useState<Planned>({ status: 'planning' });
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<ShownError>();
+  const [force, setForce] = useState(false);
   const { kind, app, destination, to } = request;
 
   useEffect(() => {
     let current = true;
-    api.call('deploys.plan', { kind, app, destination, to }).then(
+    setPlanned({ status: 'planning' });
+    api.call('deploys.plan', { kind, app, destination, to, ...(force ? { force } : {}) }).then(
       ({ planId, plan }) => current && setPlanned({ status: 'ready', planId, plan }),
       (err: unknown) => current && setPlanned({ status: 'error', error: toShownError(err) }),
     );
     return () => {
       current = false;
     };
-  }, [kind, app, destination, to]);
+  }, [kind, app, destination, to, force]);
 
   const confirm = async () => {
     if (planned.status !== 'ready') return;
@@ -63,6 +66,12 @@ export function PlanDialog({ request, onClose, onStarted }: { request: PlanReque
         )}
         {planned.status === 'error' && <ErrorNote error={planned.error} title="No plan could be made." />}
         {planned.status === 'ready' && <PlanView plan={planned.plan} />}
+        {planned.status === 'ready' && (planned.plan.conflicts?.length || force) ? (
+          <label className="plan-force">
+            <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
+            Take over the fields another tool manages (server-side apply with force)
+          </label>
+        ) : null}
       </div>
       {startError && (
         <div className="plan-start-error">
@@ -106,6 +115,7 @@ function PlanView({ plan }: { plan: DeployPlanView }) {
           </ul>
         </section>
       )}
+      {plan.changes && plan.changes.length > 0 && <ObjectChanges changes={plan.changes} />}
       <section aria-label="Services">
         <h3 className="plan-heading">Services</h3>
         <ul className="plan-services">

@@ -41,7 +41,7 @@ export function DiffView({ setup, appName, destinationName, file }: { setup: typ
   );
 }
 
-function DiffEditor({ setup, before, after, language }: { setup: typeof Setup; before: string; after: string; language: string }) {
+export function DiffEditor({ setup, before, after, language }: { setup: typeof Setup; before: string; after: string; language: string }) {
   const host = useRef<HTMLDivElement>(null);
   const models = useRef<{ original: ReturnType<typeof setup.monaco.editor.createModel>; modified: ReturnType<typeof setup.monaco.editor.createModel> } | null>(null);
   const { monaco } = setup;
