@@ -33,7 +33,6 @@ export function PlanDialog({ request, onClose, onStarted }: { request: PlanReque
 
   useEffect(() => {
     let current = true;
-    setPlanned({ status: 'planning' });
     api.call('deploys.plan', { kind, app, destination, to, ...(force ? { force } : {}) }).then(
       ({ planId, plan }) => current && setPlanned({ status: 'ready', planId, plan }),
       (err: unknown) => current && setPlanned({ status: 'error', error: toShownError(err) }),
@@ -68,7 +67,10 @@ export function PlanDialog({ request, onClose, onStarted }: { request: PlanReque
         {planned.status === 'ready' && <PlanView plan={planned.plan} />}
         {planned.status === 'ready' && (planned.plan.conflicts?.length || force) ? (
           <label className="plan-force">
-            <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
+            <input type="checkbox" checked={force} onChange={(e) => {
+              setPlanned({ status: 'planning' });
+              setForce(e.target.checked);
+            }} />
             Take over the fields another tool manages (server-side apply with force)
           </label>
         ) : null}
