@@ -1,5 +1,6 @@
-import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
-import { ConfigMap, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
+import { DaemonSet, Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
@@ -11,10 +12,14 @@ type Model = { prototype: { validate(this: unknown): void } };
 const MODELS: Record<string, Model> = {
   'apps/v1/Deployment': Deployment as unknown as Model,
   'apps/v1/StatefulSet': StatefulSet as unknown as Model,
+  'apps/v1/DaemonSet': DaemonSet as unknown as Model,
   'v1/ConfigMap': ConfigMap as unknown as Model,
   'v1/PersistentVolumeClaim': PersistentVolumeClaim as unknown as Model,
   'v1/Secret': Secret as unknown as Model,
   'v1/Service': Service as unknown as Model,
+  'v1/ServiceAccount': ServiceAccount as unknown as Model,
+  'rbac.authorization.k8s.io/v1/Role': Role as unknown as Model,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as Model,
   'batch/v1/Job': Job as unknown as Model,
   'networking.k8s.io/v1/Ingress': Ingress as unknown as Model,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler as unknown as Model,

@@ -31,6 +31,7 @@ const POD_SPEC = ['volumes', 'initContainers', 'containers', 'ephemeralContainer
   'topologySpreadConstraints', 'setHostnameAsFQDN', 'os', 'hostUsers', 'schedulingGates', 'resourceClaims', 'resources'];
 const SPEC_FIELDS: Record<string, string[]> = {
   Deployment: ['replicas', 'selector', 'template', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds'],
+  DaemonSet: ['selector', 'template', 'updateStrategy', 'minReadySeconds', 'revisionHistoryLimit'],
   StatefulSet: ['replicas', 'selector', 'template', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy', 'updateStrategy', 'revisionHistoryLimit',
     'minReadySeconds', 'persistentVolumeClaimRetentionPolicy', 'ordinals'],
   Job: ['parallelism', 'completions', 'activeDeadlineSeconds', 'podFailurePolicy', 'successPolicy', 'backoffLimit', 'backoffLimitPerIndex', 'maxFailedIndexes',
@@ -45,14 +46,19 @@ const SPEC_FIELDS: Record<string, string[]> = {
 };
 const API_VERSIONS: Record<string, string> = {
   Deployment: 'apps/v1', StatefulSet: 'apps/v1', Job: 'batch/v1', Service: 'v1', Ingress: 'networking.k8s.io/v1', PersistentVolumeClaim: 'v1',
-  HorizontalPodAutoscaler: 'autoscaling/v2', PodDisruptionBudget: 'policy/v1', ConfigMap: 'v1', Secret: 'v1',
+  HorizontalPodAutoscaler: 'autoscaling/v2', PodDisruptionBudget: 'policy/v1', ConfigMap: 'v1', Secret: 'v1', DaemonSet: 'apps/v1',
+  ServiceAccount: 'v1', Role: 'rbac.authorization.k8s.io/v1', RoleBinding: 'rbac.authorization.k8s.io/v1',
 };
-const WITH_TEMPLATE = new Set(['Deployment', 'StatefulSet', 'Job']);
+const WITH_TEMPLATE = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
 
 function kindSchema(kind: string): JsonSchema {
   const head = { apiVersion: { const: API_VERSIONS[kind] }, kind: { const: kind }, metadata: ref('ObjectMeta') };
   if (kind === 'ConfigMap') return closed(['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable'], { ...head, data: stringMap, binaryData: stringMap });
   if (kind === 'Secret') return closed(['apiVersion', 'kind', 'metadata', 'data', 'stringData', 'type', 'immutable'], { ...head, data: stringMap, stringData: stringMap });
+  // Objects without a spec: their own top-level fields, closed at that level.
+  if (kind === 'ServiceAccount') return closed(['apiVersion', 'kind', 'metadata', 'secrets', 'imagePullSecrets', 'automountServiceAccountToken'], head);
+  if (kind === 'Role') return closed(['apiVersion', 'kind', 'metadata', 'rules'], head);
+  if (kind === 'RoleBinding') return closed(['apiVersion', 'kind', 'metadata', 'subjects', 'roleRef'], head);
   const spec = closed(SPEC_FIELDS[kind]!, WITH_TEMPLATE.has(kind) ? { template: ref('PodTemplateSpec') } : {});
   return closed(['apiVersion', 'kind', 'metadata', 'spec', 'status'], { ...head, spec });
 }

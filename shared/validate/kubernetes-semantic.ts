@@ -6,7 +6,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_NAMED = new Set(['Service', 'Deployment', 'StatefulSet', 'Job']);
-const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'Job']);
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
 
 /**
  * What schemas cannot see: names, and references between objects (selectors,
@@ -54,10 +54,28 @@ export function kubernetesSemanticErrors(objects: Obj[], fieldOf: (o: Obj) => st
     const volumeNames = new Set<string>([...(pod.volumes ?? []).map((v: Obj) => v.name), ...(w.spec?.volumeClaimTemplates ?? []).map((v: Obj) => v.metadata?.name)]);
     for (const v of pod.volumes ?? []) {
       if (v.persistentVolumeClaim && !find('PersistentVolumeClaim', v.persistentVolumeClaim.claimName)) err(w, 'K8S_CLAIM_MISSING', `volume ${v.name} uses claim ${v.persistentVolumeClaim.claimName}, which is not rendered.`);
-      if (v.configMap && !find('ConfigMap', v.configMap.name)) err(w, 'K8S_CONFIGMAP_MISSING', `volume ${v.name} uses ConfigMap ${v.configMap.name}, which is not rendered.`);
+      if (v.configMap) {
+        const map = find('ConfigMap', v.configMap.name);
+        if (!map) err(w, 'K8S_CONFIGMAP_MISSING', `volume ${v.name} uses ConfigMap ${v.configMap.name}, which is not rendered.`);
+        for (const item of map ? v.configMap.items ?? [] : []) {
+          if (!Object.hasOwn(map!.data ?? {}, item.key) && !Object.hasOwn(map!.binaryData ?? {}, item.key)) err(w, 'K8S_CONFIGMAP_MISSING', `volume ${v.name} reads key ${item.key}, which ConfigMap ${v.configMap.name} does not have.`);
+        }
+      }
+      if (v.secret) {
+        const secret = find('Secret', v.secret.secretName);
+        if (!secret) err(w, 'K8S_SECRET_MISSING', `volume ${v.name} uses Secret ${v.secret.secretName}, which is not rendered.`);
+        for (const item of secret ? v.secret.items ?? [] : []) {
+          if (!Object.hasOwn(secret!.stringData ?? {}, item.key) && !Object.hasOwn(secret!.data ?? {}, item.key)) err(w, 'K8S_SECRET_MISSING', `volume ${v.name} reads key ${item.key}, which Secret ${v.secret.secretName} does not have.`);
+        }
+      }
     }
-    for (const c of pod.containers ?? []) {
+    const account = pod.serviceAccountName;
+    if (typeof account === 'string' && account !== 'default' && !find('ServiceAccount', account)) err(w, 'K8S_SERVICE_ACCOUNT_MISSING', `pods run as ServiceAccount ${account}, which is not rendered.`);
+    const containerNames = new Set<string>();
+    for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
       if (typeof c.name !== 'string' || !DNS_LABEL.test(c.name) || c.name.length > 63) err(w, 'K8S_NAME_INVALID', `container name ${c.name} must be a DNS-1123 label.`);
+      if (containerNames.has(c.name)) err(w, 'K8S_NAME_INVALID', `container name ${c.name} is used twice in one pod.`);
+      containerNames.add(c.name);
       const portNames = new Set<string>();
       for (const p of c.ports ?? []) {
         if (p.name === undefined) continue;
@@ -122,6 +140,14 @@ export function kubernetesSemanticErrors(objects: Obj[], fieldOf: (o: Obj) => st
           err(ing, 'K8S_BACKEND_PORT_MISSING', `${rule.host ?? '*'}${path.path} goes to port ${port.number ?? port.name}, which Service ${backend.name} does not expose.`);
         }
       }
+    }
+  }
+
+  for (const binding of objects.filter((o) => o.kind === 'RoleBinding')) {
+    const role = binding.roleRef ?? {};
+    if (role.kind === 'Role' && !find('Role', role.name)) err(binding, 'K8S_ROLE_MISSING', `grants Role ${role.name}, which is not rendered.`);
+    for (const subject of binding.subjects ?? []) {
+      if (subject.kind === 'ServiceAccount' && !find('ServiceAccount', subject.name)) err(binding, 'K8S_SERVICE_ACCOUNT_MISSING', `grants ServiceAccount ${subject.name}, which is not rendered.`);
     }
   }
 

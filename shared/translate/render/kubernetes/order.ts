@@ -1,6 +1,10 @@
-/** Apply order: what pods need exists before the pods; traffic objects come last. */
+/**
+ * Apply order: what pods need exists before the pods; traffic objects come
+ * last. Jobs come before the workloads that may wait for them, so a
+ * dependent's wait never starts before the Job it waits for exists.
+ */
 export const KIND_ORDER = [
-  'Secret', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'Deployment', 'StatefulSet', 'Job',
+  'ServiceAccount', 'Role', 'RoleBinding', 'Secret', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'Job', 'Deployment', 'StatefulSet', 'DaemonSet',
   'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress',
 ] as const;
 export type EmittedKind = (typeof KIND_ORDER)[number];

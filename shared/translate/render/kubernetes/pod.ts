@@ -5,11 +5,12 @@ import { bytesToKubernetes, cpusToKubernetes, quantityToBytes } from '../quantit
 import { escapeDependentVars } from './escape.js';
 import { toDnsLabel } from '../names.js';
 import { probes } from './probes.js';
+import { runtimeParts } from './runtime.js';
+import { composeKeyParts } from './compose-keys.js';
+import { SECRET_FILES_VOLUME, SECRET_KEY, secretFilePath, secretName, templateKey } from './secrets.js';
 
 export const FILES_VOLUME = 'berth-files';
-export const secretName = (app: App) => toDnsLabel(`${app.name}-secrets`);
 export const filesConfigMapName = (service: string) => toDnsLabel(`${service}-files`);
-export const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** ConfigMap key for an inline file: its path, flattened to the characters keys allow. */
 export const fileKey = (path: string) => path.replace(/^\/+/, '').replace(/[^-._a-zA-Z0-9]+/g, '_') || 'file';
@@ -21,8 +22,15 @@ export interface PodContext {
   destination: KubernetesDestination;
   /** Volumes this pod gets from StatefulSet volumeClaimTemplates instead of a shared claim. */
   templatedVolumes: Set<string>;
+  /** Init containers that hold the pod until its dependencies are there (ordering.ts). */
+  initContainers?: Record<string, unknown>[];
+  serviceAccountName?: string;
+  /** Every name this service answers to, so its own health check can reach itself. */
+  selfNames?: string[];
   diagnostics: Diagnostic[];
 }
+
+const mode = (m: string | undefined) => (m ? { mode: parseInt(m, 8) } : {});
 
 export function podSpec(ctx: PodContext): Record<string, unknown> {
   const { app, name, service, destination, diagnostics } = ctx;
@@ -34,13 +42,15 @@ export function podSpec(ctx: PodContext): Record<string, unknown> {
 
   const env = envEntries(service).filter((e) => e.runtime).map((e) => {
     if (!e.secret) return { name: e.name, value: escapeDependentVars(e.value) };
-    return { name: e.name, valueFrom: { secretKeyRef: { name: secretName(app), key: e.value } } };
+    return { name: e.name, valueFrom: { secretKeyRef: { name: secretName(app), key: e.template ? templateKey(name, e.name) : e.value } } };
   });
   if (env.length > 0) container.env = env;
   if (service.ports.length > 0) {
     container.ports = service.ports.map((p) => ({ name: p.name ?? `${p.protocol}-${p.port}`, containerPort: p.port, protocol: p.protocol.toUpperCase() }));
   }
 
+  const runtime = runtimeParts(name, service, diagnostics);
+  const keys = composeKeyParts(name, service, diagnostics);
   const volumes: Record<string, unknown>[] = [];
   const mounts: Record<string, unknown>[] = [];
   service.mounts.forEach((m, i) => {
@@ -60,29 +70,40 @@ export function podSpec(ctx: PodContext): Record<string, unknown> {
     mounts.push({ name: m.volume, mountPath: m.path, ...(m.readOnly ? { readOnly: true } : {}) });
   });
   if (service.files.length > 0) {
-    volumes.push({
-      name: FILES_VOLUME,
-      configMap: {
-        name: filesConfigMapName(name),
-        items: service.files.map((f) => ({ key: fileKey(f.path), path: fileKey(f.path), ...(f.mode ? { mode: parseInt(f.mode, 8) } : {}) })),
-      },
-    });
+    volumes.push({ name: FILES_VOLUME, configMap: { name: filesConfigMapName(name), items: service.files.map((f) => ({ key: fileKey(f.path), path: fileKey(f.path), ...mode(f.mode) })) } });
     for (const f of service.files) mounts.push({ name: FILES_VOLUME, mountPath: f.path, subPath: fileKey(f.path), readOnly: true });
   }
-  if (mounts.length > 0) container.volumeMounts = mounts;
-  const resources = resourcesFor(service);
-  if (resources) container.resources = resources;
-  if (service.healthcheck) Object.assign(container, probes(service.healthcheck));
-  if (service.user) {
-    const match = /^(\d+)(?::(\d+))?$/.exec(service.user);
-    if (match) container.securityContext = { runAsUser: Number(match[1]), ...(match[2] ? { runAsGroup: Number(match[2]) } : {}) };
-    else diagnostics.push({ severity: 'warning', code: 'USER_NOT_NUMERIC', message: `Kubernetes sets users by number; "${service.user}" is ignored there. Use a numeric uid[:gid].`, field: `${at}.user` });
+  const secretFiles = (service.secretFiles ?? []).filter((f) => SECRET_KEY.test(f.secret));
+  if (secretFiles.length > 0) {
+    // Items are keyed by secret name, one per distinct secret; each file is a subPath of the one volume, as /run/secrets/<name> is on Docker.
+    const items = [...new Map(secretFiles.map((f) => [f.secret, { key: f.secret, path: f.secret, ...mode(f.mode) }])).values()];
+    volumes.push({ name: SECRET_FILES_VOLUME, secret: { secretName: secretName(app), items } });
+    for (const f of secretFiles) mounts.push({ name: SECRET_FILES_VOLUME, mountPath: secretFilePath(f), subPath: f.secret, readOnly: true });
   }
+  volumes.push(...runtime.volumes);
+  mounts.push(...runtime.mounts);
+  if (mounts.length > 0) container.volumeMounts = mounts;
+  const resources = resourcesFor(service, keys.limits);
+  if (resources) container.resources = resources;
+  if (service.healthcheck) {
+    Object.assign(container, probes(service.healthcheck, ctx.selfNames ?? [name], (self) => diagnostics.push({
+      severity: 'info',
+      code: 'HEALTHCHECK_SELF_NAME',
+      message: `The health check of ${name} calls ${self}, its own name; on Kubernetes that name leads through a Service that only reaches Ready pods, so the probe calls 127.0.0.1 instead.`,
+      field: `${at}.healthcheck.command`,
+    })));
+  }
+  Object.assign(container, keys.container);
+  const securityContext = { ...runtime.securityContext, ...keys.securityContext };
+  if (Object.keys(securityContext).length > 0) container.securityContext = securityContext;
 
-  const pod: Record<string, unknown> = { containers: [container] };
+  const pod: Record<string, unknown> = { ...(ctx.initContainers?.length ? { initContainers: ctx.initContainers } : {}), containers: [container] };
   if (volumes.length > 0) pod.volumes = volumes;
+  if (ctx.serviceAccountName) pod.serviceAccountName = ctx.serviceAccountName;
   if (destination.imagePullSecret) pod.imagePullSecrets = [{ name: destination.imagePullSecret }];
   if (service.stopGracePeriodSeconds !== undefined) pod.terminationGracePeriodSeconds = service.stopGracePeriodSeconds;
+  if (Object.keys(runtime.podSecurityContext).length > 0) pod.securityContext = runtime.podSecurityContext;
+  Object.assign(pod, runtime.pod, keys.pod);
   return pod;
 }
 
@@ -101,16 +122,16 @@ function imageFor({ app, name, service, destination, diagnostics }: PodContext):
   return `${app.name}-${name}`;
 }
 
-function resourcesFor(service: Service): Record<string, unknown> | undefined {
-  if (!service.resources) return undefined;
-  const out: Record<string, unknown> = {};
+function resourcesFor(service: Service, extraLimits: Record<string, string>): Record<string, unknown> | undefined {
+  const out: Record<string, Record<string, string>> = {};
   for (const [from, to] of [['limits', 'limits'], ['reservations', 'requests']] as const) {
-    const r = service.resources[from];
+    const r = service.resources?.[from];
     if (!r) continue;
     const entry: Record<string, string> = {};
     if (r.cpus !== undefined) entry.cpu = cpusToKubernetes(r.cpus);
     if (r.memory !== undefined) entry.memory = bytesToKubernetes(quantityToBytes(r.memory));
     out[to] = entry;
   }
-  return out;
+  if (Object.keys(extraLimits).length > 0) out.limits = { ...out.limits, ...extraLimits };
+  return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -2,9 +2,7 @@ import type { App, KubernetesDestination, Service } from '../../../model/app.js'
 import type { Diagnostic } from '../../../model/diagnostic.js';
 import type { RenderedFile } from '../../../api/contract.js';
 import type { RenderOptions } from '../options.js';
-import { SECRET_MASK } from '../options.js';
 import { validateAppReferences } from '../../../validate/app.js';
-import { envEntries } from '../env.js';
 import { routeHosts } from '../hosts.js';
 import { NameRegistry, isDnsLabel, toDnsLabel } from '../names.js';
 import { bytesToKubernetes, quantityToBytes } from '../quantity.js';
@@ -12,9 +10,14 @@ import { dumpYamlDocuments } from '../serialize.js';
 import { appLabels, selectorLabels, serviceLabels } from './labels.js';
 import { sortObjects } from './order.js';
 import { bindMountsAsVolumes } from './bind-mounts.js';
-import { SECRET_KEY, fileKey, filesConfigMapName, podSpec, secretName } from './pod.js';
+import { fileKey, filesConfigMapName, podSpec } from './pod.js';
+import { appSecret, secretName } from './secrets.js';
+import { jobPolicy, mountsUnsharedVolume, workloadDiagnostics, workloadKind } from './workload.js';
+import { jobWaitAccess, jobWaiterName, waitsFor } from './ordering.js';
+import { resolveAliases } from './aliases.js';
 
 export const KUBERNETES_FILE = 'kubernetes.yaml';
+const CONFIGMAP_LIMIT = 1024 * 1024;
 
 export type KubeObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } & Record<string, unknown> };
 
@@ -27,19 +30,19 @@ export interface KubernetesRender extends KubernetesBuild {
   files: RenderedFile[];
 }
 
-type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job';
-
 /**
  * App definition → Kubernetes objects for one destination, sorted by apply
  * order then name so the same input always gives the same bytes.
  *
- * Services that run once (restart on-failure or no) become Jobs. A service
+ * Tasks (runs: once) become Jobs and global services DaemonSets. A service
  * that can run more than one replica while mounting a ReadWriteOnce volume
  * becomes a StatefulSet, each pod with its own claim from
  * volumeClaimTemplates; everything else is a Deployment, with the Recreate
  * strategy whenever a ReadWriteOnce claim is mounted (a rolling update would
  * start a second pod that cannot attach it). Host directories are claims
- * too (bind-mounts.ts), under the same rules.
+ * too (bind-mounts.ts), under the same rules. Dependencies become init
+ * containers (ordering.ts), aliases extra Services or rewritten references
+ * (aliases.ts).
  */
 export function renderKubernetes(app: App, destination: KubernetesDestination, options: RenderOptions = {}): KubernetesRender {
   const build = buildKubernetes(app, destination, options);
@@ -49,7 +52,8 @@ export function renderKubernetes(app: App, destination: KubernetesDestination, o
 /** The objects alone: renderApp serialises once, after overrides, instead of twice. */
 export function buildKubernetes(definition: App, destination: KubernetesDestination, options: RenderOptions = {}): KubernetesBuild {
   const diagnostics: Diagnostic[] = validateAppReferences(definition);
-  const app = bindMountsAsVolumes(definition, destination, diagnostics);
+  const aliases = resolveAliases(definition, options.secrets, diagnostics);
+  const app = bindMountsAsVolumes(aliases.app, destination, diagnostics);
   const names = new NameRegistry();
   const objects: KubeObject[] = [];
   const namespace = destination.namespace;
@@ -69,34 +73,53 @@ export function buildKubernetes(definition: App, destination: KubernetesDestinat
     for (const m of service.mounts) if ('volume' in m && app.volumes[m.volume] && !app.volumes[m.volume]!.shared) templated.add(`${name}/${m.volume}`);
   }
 
-  addSecret(app, options, diagnostics, add);
-  addVolumes(app, destination, templated, diagnostics, add);
+  const stringData = appSecret(app, options, diagnostics);
+  if (stringData) add('v1', 'Secret', secretName(app), 'name', appLabels(app.name), { type: 'Opaque', stringData });
+  addVolumes(app, new Set(Object.keys(definition.volumes)), destination, templated, diagnostics, add);
+  const waitedJobs: string[] = [];
+  const waiter = jobWaiterName(app);
 
   for (const [name, service] of Object.entries(app.services)) {
     const at = `services.${name}`;
     const kind = kinds.get(name)!;
+    workloadDiagnostics(app, name, service, kind, diagnostics);
     const labels = serviceLabels(app.name, name);
     const selector = selectorLabels(app.name, name);
     const templatedVolumes = new Set([...templated].filter((t) => t.startsWith(`${name}/`)).map((t) => t.slice(name.length + 1)));
-    const pod = podSpec({ app, name, service, destination, templatedVolumes, diagnostics });
+    const waits = waitsFor(app, name, service, kinds, options, diagnostics);
+    waitedJobs.push(...waits.jobs);
+    const extraNames = aliases.extraServices.get(name) ?? [];
+    const pod = podSpec({
+      app, name, service, destination, templatedVolumes, diagnostics,
+      initContainers: waits.initContainers,
+      ...(waits.jobs.length > 0 ? { serviceAccountName: waiter } : {}),
+      selfNames: [name, ...(service.aliases ?? []), ...extraNames],
+    });
     const template = { metadata: { labels, ...(Object.keys(service.annotations).length > 0 ? { annotations: service.annotations } : {}) }, spec: pod };
 
     if (service.files.length > 0) {
       const data: Record<string, string> = {};
+      const binaryData: Record<string, string> = {};
       service.files.forEach((f, i) => {
         const key = fileKey(f.path);
         names.claim(`ConfigMap ${filesConfigMapName(name)} key`, key, `${at}.files[${i}].path`);
-        data[key] = f.content;
+        if (f.encoding === 'base64') binaryData[key] = f.content;
+        else data[key] = f.content;
       });
-      add('v1', 'ConfigMap', filesConfigMapName(name), `${at}.files`, labels, { data });
+      // etcd refuses objects over 1 MiB; binary content counts as its decoded size.
+      const bytes = service.files.reduce((n, f) => n + (f.encoding === 'base64' ? Math.floor(f.content.length * 3 / 4) : new TextEncoder().encode(f.content).length), 0);
+      if (bytes > CONFIGMAP_LIMIT) {
+        diagnostics.push({ severity: 'error', code: 'FILES_TOO_LARGE', message: `The files of ${name} hold ${bytes} bytes, more than the 1 MiB a Kubernetes ConfigMap can store. Move the large files into the image or a volume, and keep only configuration under files.`, field: `${at}.files` });
+      }
+      add('v1', 'ConfigMap', filesConfigMapName(name), `${at}.files`, labels, {
+        ...(Object.keys(data).length > 0 ? { data } : {}), ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}),
+      });
     }
 
     if (kind === 'Job') {
-      if (service.ports.length > 0 || service.routes.length > 0) {
-        diagnostics.push({ severity: 'warning', code: 'JOB_NOT_ROUTED', message: `${name} runs to completion (restart ${service.restart}), so it becomes a Job and gets no Service or routes. Set restart to always or unless-stopped to serve traffic.`, field: `${at}.restart` });
-      }
+      const policy = jobPolicy(service);
       add('batch/v1', 'Job', name, at, labels, {
-        spec: { backoffLimit: service.restart === 'no' ? 0 : 6, template: { ...template, spec: { ...pod, restartPolicy: service.restart === 'no' ? 'Never' : 'OnFailure' } } },
+        spec: { backoffLimit: policy.backoffLimit, template: { ...template, spec: { ...pod, restartPolicy: policy.restartPolicy } } },
       }, service.annotations);
       continue;
     }
@@ -110,26 +133,31 @@ export function buildKubernetes(definition: App, destination: KubernetesDestinat
       add('apps/v1', 'StatefulSet', name, at, labels, {
         spec: { serviceName: name, ...replicas, selector: { matchLabels: selector }, template, volumeClaimTemplates: claimTemplates },
       }, service.annotations);
+    } else if (kind === 'DaemonSet') {
+      add('apps/v1', 'DaemonSet', name, at, labels, { spec: { selector: { matchLabels: selector }, template } }, service.annotations);
     } else {
-      const rwo = service.mounts.some((m) => 'volume' in m && app.volumes[m.volume] && !app.volumes[m.volume]!.shared);
+      const rwo = mountsUnsharedVolume(app, service);
       add('apps/v1', 'Deployment', name, at, labels, {
         spec: { ...replicas, selector: { matchLabels: selector }, ...(rwo ? { strategy: { type: 'Recreate' } } : {}), template },
       }, service.annotations);
     }
 
     if (service.ports.length > 0) {
-      add('v1', 'Service', name, `${at}.ports`, labels, {
-        spec: { selector, ports: service.ports.map((p) => ({ name: `${p.protocol}-${p.port}`, port: p.port, targetPort: p.port, protocol: p.protocol.toUpperCase() })) },
-      });
+      const ports = service.ports.map((p) => ({ name: `${p.protocol}-${p.port}`, port: p.port, targetPort: p.port, protocol: p.protocol.toUpperCase() }));
+      add('v1', 'Service', name, `${at}.ports`, labels, { spec: { selector, ports } });
+      // Other names this service answers to (DNS-label aliases): the same pods and ports under another Service name.
+      for (const alias of extraNames) add('v1', 'Service', alias, `${at}.aliases`, labels, { spec: { selector, ports } });
       const published = service.ports.filter((p) => p.publish !== undefined);
       if (published.length > 0) {
         add('v1', 'Service', `${name}-public`, `${at}.ports`, labels, {
           spec: { type: 'LoadBalancer', selector, ports: published.map((p) => ({ name: `${p.protocol}-${p.publish}`, port: p.publish, targetPort: p.port, protocol: p.protocol.toUpperCase() })) },
         });
       }
+    } else if (extraNames.length > 0) {
+      diagnostics.push({ severity: 'warning', code: 'ALIAS_NO_PORTS', message: `${name} answers to ${extraNames.join(', ')}, but declares no ports, so Kubernetes has no Service to give those names. Declare the ports ${name} listens on.`, field: `${at}.ports` });
     }
     if (service.routes.length > 0) addIngress(app, name, service, destination, diagnostics, add);
-    if (service.autoscale) {
+    if (service.autoscale && kind !== 'DaemonSet') {
       if (!service.resources?.reservations?.cpus) {
         diagnostics.push({ severity: 'warning', code: 'AUTOSCALE_NEEDS_CPU_REQUEST', message: `The autoscaler measures CPU against the request; set resources.reservations.cpus on ${name}.`, field: `${at}.resources.reservations.cpus` });
       }
@@ -142,9 +170,13 @@ export function buildKubernetes(definition: App, destination: KubernetesDestinat
         },
       });
     }
-    if ((service.autoscale?.min ?? service.replicas) > 1) {
+    if (kind !== 'DaemonSet' && (service.autoscale?.min ?? service.replicas) > 1) {
       add('policy/v1', 'PodDisruptionBudget', name, `${at}.replicas`, labels, { spec: { maxUnavailable: 1, selector: { matchLabels: selector } } });
     }
+  }
+
+  if (waitedJobs.length > 0) {
+    for (const o of jobWaitAccess(waitedJobs, namespace, waiter)) add(o.apiVersion, o.kind, waiter, 'dependsOn', appLabels(app.name), o.body);
   }
 
   diagnostics.push(...names.diagnostics);
@@ -157,13 +189,6 @@ export function kubernetesFiles(objects: Record<string, unknown>[]): RenderedFil
 
 type Add = (apiVersion: string, kind: string, name: string, field: string, labels: Record<string, string>, body: Record<string, unknown>, annotations?: Record<string, string>) => void;
 
-function workloadKind(app: App, service: Service): WorkloadKind {
-  if (service.restart === 'on-failure' || service.restart === 'no') return 'Job';
-  const most = service.autoscale?.max ?? service.replicas;
-  const rwo = service.mounts.some((m) => 'volume' in m && app.volumes[m.volume] && !app.volumes[m.volume]!.shared);
-  return most > 1 && rwo ? 'StatefulSet' : 'Deployment';
-}
-
 function pvcSpec(volume: App['volumes'][string], destination: KubernetesDestination): Record<string, unknown> {
   return {
     accessModes: [volume.shared ? 'ReadWriteMany' : 'ReadWriteOnce'],
@@ -172,34 +197,25 @@ function pvcSpec(volume: App['volumes'][string], destination: KubernetesDestinat
   };
 }
 
-/** One Secret per app mirrors the secret store: keys are secret names, services pick theirs by key. */
-function addSecret(app: App, options: RenderOptions, diagnostics: Diagnostic[], add: Add) {
-  const stringData: Record<string, string> = {};
-  for (const [name, service] of Object.entries(app.services)) {
-    for (const e of envEntries(service)) {
-      if (!e.secret || !e.runtime || Object.hasOwn(stringData, e.value)) continue;
-      const field = `services.${name}.env.${e.name}`;
-      if (!SECRET_KEY.test(e.value)) {
-        diagnostics.push({ severity: 'error', code: 'SECRET_NAME_INVALID', message: `Secret name "${e.value}" cannot be a Kubernetes Secret key; use letters, digits, '-', '_' and '.'.`, field });
-        continue;
-      }
-      const value = options.secrets?.[e.value];
-      if (value === undefined) {
-        diagnostics.push({ severity: options.revealSecrets ? 'error' : 'warning', code: 'SECRET_MISSING', message: `Secret "${e.value}" has no value yet; set it in the app's secrets before deploying.`, field });
-      }
-      stringData[e.value] = options.revealSecrets && value !== undefined ? value : SECRET_MASK;
-    }
-  }
-  if (Object.keys(stringData).length > 0) add('v1', 'Secret', secretName(app), 'name', appLabels(app.name), { type: 'Opaque', stringData });
-}
-
-function addVolumes(app: App, destination: KubernetesDestination, templated: Set<string>, diagnostics: Diagnostic[], add: Add) {
+function addVolumes(app: App, declared: Set<string>, destination: KubernetesDestination, templated: Set<string>, diagnostics: Diagnostic[], add: Add) {
   for (const [volume, spec] of Object.entries(app.volumes)) {
     const users = Object.entries(app.services).filter(([, s]) => s.mounts.some((m) => 'volume' in m && m.volume === volume)).map(([n]) => n);
     const claimUsers = users.filter((u) => !templated.has(`${u}/${volume}`));
     if (users.length > 0 && claimUsers.length === 0) continue;
+    const field = declared.has(volume) ? `volumes.${volume}.shared` : `services.${users[0]}.mounts`;
+    const rwx = 'a storage class that supports ReadWriteMany (NFS, CephFS, Longhorn RWX volumes, a cloud file store)';
+    const singleNode = 'On a single-node cluster (k3s with its local-path storage, which is ReadWriteOnce only) every pod runs on the one node and can share a ReadWriteOnce claim';
     if (!spec.shared && users.length > 1) {
-      diagnostics.push({ severity: 'warning', code: 'VOLUME_RWO_SHARED', message: `Volume ${volume} is ReadWriteOnce but mounted by ${users.join(', ')}; their pods must land on one node, and StatefulSet replicas get their own copy. Set shared: true for ReadWriteMany storage.`, field: `volumes.${volume}.shared` });
+      diagnostics.push({ severity: 'warning', code: 'VOLUME_RWO_SHARED', message: `Volume ${volume} is ReadWriteOnce but mounted by ${users.join(', ')}; their pods must land on one node, and StatefulSet replicas get their own copy. Set shared: true for ReadWriteMany storage, which needs ${rwx}. ${singleNode}, so ReadWriteOnce is right there.`, field });
+    }
+    if (spec.shared && users.length > 1) {
+      const storage = destination.storageClass ? `; the destination's storage class ${destination.storageClass} must be one` : '; the cluster\'s default storage class must be one, or set storageClass on the destination';
+      diagnostics.push({
+        severity: declared.has(volume) ? 'info' : 'warning',
+        code: 'VOLUME_RWX_NEEDS_STORAGE',
+        message: `Volume ${volume} is shared by ${users.join(', ')}, whose pods may run on different nodes, so its claim is ReadWriteMany and binds only with ${rwx}${storage}. ${singleNode}: there the ReadWriteMany claim stays Pending, so ${declared.has(volume) ? `set shared: false on ${volume}` : `declare ${volume} as a volume with shared: false, or override the PersistentVolumeClaim's accessModes to [ReadWriteOnce]`}.`,
+        field,
+      });
     }
     add('v1', 'PersistentVolumeClaim', volume, `volumes.${volume}`, appLabels(app.name), { spec: pvcSpec(spec, destination) });
   }
