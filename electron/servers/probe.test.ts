@@ -44,10 +44,32 @@ describe('probe', () => {
     expect(parsed.freeDiskBytes).toBeNull();
   });
 
+  it('reports each Kubernetes distribution with its program and admin kubeconfig', () => {
+    const out = [
+      'k8s=k3s',
+      'k8s_probe=2',
+      'k8s_bin=k3s /usr/local/bin/k3s',
+      'k8s_bin=microk8s /snap/bin/microk8s',
+      'k8s_config=k3s unreadable /etc/rancher/k3s/k3s.yaml',
+      'k8s_config=k0s readable /var/lib/k0s/pki/admin.conf',
+    ].join('\n');
+    const parsed = parseProbeOutput(out);
+    // microk8s outside the SSH user's PATH and k0s seen only by its kubeconfig still count.
+    expect(parsed.kubernetes).toEqual(['k3s', 'microk8s', 'k0s']);
+    expect(parsed.kubernetesFound).toEqual([
+      { distribution: 'k3s', binary: '/usr/local/bin/k3s', kubeconfig: { path: '/etc/rancher/k3s/k3s.yaml', readable: false } },
+      { distribution: 'microk8s', binary: '/snap/bin/microk8s', kubeconfig: null },
+      { distribution: 'k0s', binary: null, kubeconfig: { path: '/var/lib/k0s/pki/admin.conf', readable: true } },
+    ]);
+    expect(parseProbeOutput('k8s_probe=2\n').kubernetesFound).toEqual([]);
+  });
+
   it('probes this computer for real', async () => {
     const result = await probeHost(new LocalHost());
     expect(result.arch).toBe(os.machine());
     expect(result.os).toBe(osName() ?? `${os.type()} ${os.release()}`);
     expect(result.freeDiskBytes).toBeGreaterThan(0);
+    // The script reports Kubernetes details; none of the three runs here.
+    expect(result.kubernetesFound).toEqual(result.kubernetes.map((d) => expect.objectContaining({ distribution: d })));
   });
 });

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { LOCAL_SERVER_ID, type ProbeResult } from '../../shared/model/server.js';
+import { KubernetesDistribution, LOCAL_SERVER_ID, type KubernetesFound, type ProbeResult } from '../../shared/model/server.js';
 import type { Host } from '../hosts/host.js';
 
 /**
@@ -20,6 +20,16 @@ fi
 command -v docker-compose >/dev/null 2>&1 && echo "compose_standalone=$(docker-compose version --short 2>/dev/null)"
 command -v kubectl >/dev/null 2>&1 && echo "kubectl=$(kubectl version --client 2>/dev/null | head -n 1)"
 for k in k3s k0s microk8s; do command -v "$k" >/dev/null 2>&1 && echo "k8s=$k"; done
+echo "k8s_probe=2"
+for k in k3s k0s microk8s; do
+  p=$(command -v "$k" 2>/dev/null) || p=
+  for b in "/usr/local/bin/$k" "/usr/bin/$k" "/snap/bin/$k"; do [ -n "$p" ] || { [ -x "$b" ] && p=$b; }; done
+  [ -n "$p" ] && echo "k8s_bin=$k $p"
+done
+for c in k3s:/etc/rancher/k3s/k3s.yaml k0s:/var/lib/k0s/pki/admin.conf microk8s:/var/snap/microk8s/current/credentials/client.config; do
+  f=\${c#*:}
+  if [ -r "$f" ]; then echo "k8s_config=\${c%%:*} readable $f"; elif [ -e "$f" ]; then echo "k8s_config=\${c%%:*} unreadable $f"; fi
+done
 dir=/var/lib/docker; [ -d "$dir" ] || dir=/
 echo "free_kb=$(df -Pk "$dir" 2>/dev/null | awk 'NR==2 {print $4}')"
 exit 0
@@ -49,10 +59,37 @@ export function parseProbeOutput(output: string, probedAt: Date = new Date()): P
     docker: version(one('docker')),
     compose: plugin ? { flavor: 'plugin', version: plugin } : standalone ? { flavor: 'standalone', version: standalone } : null,
     kubectl: version(one('kubectl')),
-    kubernetes: (values.get('k8s') ?? []).filter((k): k is 'k3s' | 'k0s' | 'microk8s' => k === 'k3s' || k === 'k0s' || k === 'microk8s'),
+    ...kubernetesFields(values),
     freeDiskBytes: one('free_kb') && Number.isFinite(freeKb) ? freeKb * 1024 : null,
     probedAt: probedAt.toISOString(),
   };
+}
+
+const isDistribution = (k: string | undefined): k is KubernetesDistribution => KubernetesDistribution.safeParse(k).success;
+
+/**
+ * k3s, k0s and microk8s found by their program on PATH (the original check),
+ * at their usual install paths, or by their admin kubeconfig. Details come
+ * only from a probe script that reports them (k8s_probe=2).
+ */
+function kubernetesFields(values: Map<string, string[]>): Pick<ProbeResult, 'kubernetes' | 'kubernetesFound'> {
+  const found = new Map<KubernetesDistribution, KubernetesFound>();
+  const entry = (distribution: KubernetesDistribution) => {
+    let e = found.get(distribution);
+    if (!e) found.set(distribution, (e = { distribution, binary: null, kubeconfig: null }));
+    return e;
+  };
+  for (const k of values.get('k8s') ?? []) if (isDistribution(k)) entry(k);
+  for (const line of values.get('k8s_bin') ?? []) {
+    const [k, ...rest] = line.split(' ');
+    if (isDistribution(k) && rest.length) entry(k).binary = rest.join(' ');
+  }
+  for (const line of values.get('k8s_config') ?? []) {
+    const [k, access, ...rest] = line.split(' ');
+    if (isDistribution(k) && rest.length) entry(k).kubeconfig = { path: rest.join(' '), readable: access === 'readable' };
+  }
+  const list = [...found.values()];
+  return { kubernetes: list.map((f) => f.distribution), ...(values.has('k8s_probe') ? { kubernetesFound: list } : {}) };
 }
 
 export async function probeHost(host: Host, platform: NodeJS.Platform = process.platform): Promise<ProbeResult> {

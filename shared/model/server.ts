@@ -45,13 +45,28 @@ export type Server = z.infer<typeof Server>;
 export const ServerInput = SshServer.omit({ kind: true, id: true }).extend({ id: ServerId.optional() });
 export type ServerInput = z.input<typeof ServerInput>;
 
+export const KubernetesDistribution = z.enum(['k3s', 'k0s', 'microk8s']);
+export type KubernetesDistribution = z.infer<typeof KubernetesDistribution>;
+
+/** One single-node Kubernetes distribution the probe found, with what adding its cluster needs. */
+export const KubernetesFound = z.object({
+  distribution: KubernetesDistribution,
+  /** Its program, as found on PATH or at its usual install path (/snap/bin is missing from many non-login PATHs); null when only its kubeconfig was seen. */
+  binary: z.string().nullable(),
+  /** Its admin kubeconfig at the usual path, and whether the SSH user can read it without sudo; null when not visible to that user. */
+  kubeconfig: z.object({ path: z.string(), readable: z.boolean() }).nullable(),
+});
+export type KubernetesFound = z.infer<typeof KubernetesFound>;
+
 export const ProbeResult = z.object({
   os: z.string().nullable(),
   arch: z.string().nullable(),
   docker: z.string().nullable(),
   compose: z.object({ flavor: z.enum(['plugin', 'standalone']), version: z.string() }).nullable(),
   kubectl: z.string().nullable(),
-  kubernetes: z.array(z.enum(['k3s', 'k0s', 'microk8s'])),
+  kubernetes: z.array(KubernetesDistribution),
+  /** Details of each distribution in `kubernetes`; absent in results of probes older than these details. */
+  kubernetesFound: z.array(KubernetesFound).optional(),
   freeDiskBytes: z.number().nullable(),
   probedAt: z.string(),
 });
