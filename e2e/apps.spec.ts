@@ -114,8 +114,8 @@ test('edit an app in the form and the rendered YAML, keep overrides, switch to K
   const dialog = page.getByRole('form', { name: 'New destination' });
   await dialog.getByText('Kubernetes (cluster)').click();
   await dialog.getByLabel('Name', { exact: true }).fill('k3s-test');
-  await dialog.getByLabel('Context', { exact: true }).fill('test-cluster');
-  await dialog.getByLabel('Namespace', { exact: true }).fill('shop');
+  await dialog.getByLabel('Context', { exact: true }).selectOption('test-cluster');
+  await dialog.getByLabel('Namespace', { exact: true }).selectOption('shop');
   await dialog.getByLabel('Ingress class').fill('traefik');
   await dialog.getByRole('button', { name: 'Save destination' }).click();
   await expect(dialog).toBeHidden();

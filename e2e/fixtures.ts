@@ -1,3 +1,6 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { test as base } from '@playwright/test';
 import { startSshd, sshdUnavailableReason, type SshdHandle } from '../test/support/sshd.js';
 import { skipUnlessAvailable } from '../test/support/infra.js';
@@ -16,9 +19,19 @@ export const test = base.extend<object, { webHost: WebHostProcess; sshd: SshdHan
   webHost: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires a destructuring pattern even with no dependencies
     async ({}, use) => {
-      const host = await startWebHostProcess();
+      // Kubernetes destinations pick a context from the kubeconfig: give the host one (nothing listens at its server).
+      const kube = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-e2e-kube-'));
+      const kubeconfig = path.join(kube, 'config');
+      await fs.writeFile(kubeconfig, [
+        'apiVersion: v1', 'kind: Config', 'current-context: test-cluster',
+        'clusters:', '- name: test-cluster', '  cluster: { server: "https://test-cluster.invalid:6443" }',
+        'users:', '- name: test-user', '  user: { token: test }',
+        'contexts:', '- name: test-cluster', '  context: { cluster: test-cluster, user: test-user, namespace: shop }',
+      ].join('\n'));
+      const host = await startWebHostProcess({ env: { KUBECONFIG: kubeconfig } });
       await use(host);
       await host.stop();
+      await fs.rm(kube, { recursive: true, force: true });
     },
     { scope: 'worker' },
   ],

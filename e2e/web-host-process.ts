@@ -17,11 +17,11 @@ export interface WebHostProcess {
  * (tsx): Playwright's loader cannot import the core's CommonJS dependencies,
  * and a separate process is what users run anyway.
  */
-export async function startWebHostProcess(): Promise<WebHostProcess> {
+export async function startWebHostProcess(options: { env?: NodeJS.ProcessEnv } = {}): Promise<WebHostProcess> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'electron/web/start.ts', '--port', '0'], {
     cwd: path.resolve(import.meta.dirname, '..'),
-    env: { ...process.env, BERTH_HOME: dataDir },
+    env: { ...process.env, ...options.env, BERTH_HOME: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

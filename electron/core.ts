@@ -12,6 +12,12 @@ import { DeployService } from './deploy/deploy-service.js';
 import { deployHandlers } from './deploy/handlers.js';
 import { containerHandlers } from './deploy/container-actions.js';
 import { LocalHost } from './local/local-host.js';
+import { KubeClient } from './deploy/kubernetes/kube-client.js';
+import { ClusterService } from './kube/cluster-service.js';
+import { KubeconfigSource } from './kube/kubeconfig-source.js';
+import { clusterHandlers } from './kube/handlers.js';
+import { SshClusterService } from './kube/ssh-clusters/service.js';
+import { SshClusterContextSource } from './kube/ssh-clusters/context-source.js';
 import { ApiError } from '../shared/api/errors.js';
 
 export interface CoreOptions {
@@ -21,7 +27,7 @@ export interface CoreOptions {
   secrets: SecretStore;
   /** Opens a URL in the user's browser; only http(s) reach it. */
   openExternal?: (url: string) => Promise<void>;
-  /** Where deploys read BERTH_SECRET_<NAME> from; the process environment by default. */
+  /** Where deploys read BERTH_SECRET_<NAME> from, and kubeconfig, HOME and SHELL are found; the process environment by default. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -32,6 +38,7 @@ export interface BerthCore {
   readonly servers: ServerService;
   readonly terminals: TerminalManager;
   readonly deploys: DeployService;
+  readonly clusters: ClusterService;
   dispose(): Promise<void>;
 }
 
@@ -50,7 +57,13 @@ export function createCore(options: CoreOptions): BerthCore {
   const deploys = new DeployService({
     dataDir: options.dataDir, secrets: options.secrets, events, version: options.version,
     host: (id) => servers.host(id), local: new LocalHost(), env: options.env ?? process.env,
+    kube: async (d) => new KubeClient(await clusters.configFor(d.context), d.context),
   });
+
+  // The kubeconfig is the first source of contexts; Berth's own clusters on SSH servers come after it.
+  const sshClusters = new SshClusterService({ dataDir: options.dataDir, secrets: options.secrets, servers });
+  const sshSource = new SshClusterContextSource(sshClusters, options.dataDir);
+  const clusters = new ClusterService({ sources: [new KubeconfigSource({ env: options.env ?? process.env }), sshSource], events });
 
   const router = createRouter({
     'system.info': () => ({
@@ -75,7 +88,8 @@ export function createCore(options: CoreOptions): BerthCore {
     ...terminalHandlers(terminals),
     ...deployHandlers(deploys, options.dataDir),
     ...containerHandlers({ deploys, terminals, dataDir: options.dataDir, host: (id) => servers.host(id) }),
-    ...appHandlers({ dataDir: path.join(options.dataDir), secrets: options.secrets }),
+    ...appHandlers({ dataDir: path.join(options.dataDir), secrets: options.secrets, clusters }),
+    ...clusterHandlers(clusters, sshClusters),
   });
 
   return {
@@ -85,8 +99,11 @@ export function createCore(options: CoreOptions): BerthCore {
     servers,
     terminals,
     deploys,
+    clusters,
     async dispose() {
+      clusters.dispose();
       await deploys.dispose();
+      await sshSource.dispose();
       prompts.cancelAll();
       terminals.closeAll();
       await servers.dispose();

@@ -30,8 +30,10 @@ export class DestinationStore {
     return found;
   }
 
-  async save(destination: Destination): Promise<Destination> {
-    await this.store.update((saved) => {
+  /** `check` runs once the file has been read and before it is written; it throws to refuse the destination. */
+  async save(destination: Destination, check?: (destination: Destination) => Promise<void>): Promise<Destination> {
+    await this.store.update(async (saved) => {
+      await check?.(destination);
       const all = saved.length > 0 ? [...saved] : [LOCAL_DOCKER];
       const index = all.findIndex((d) => d.name === destination.name);
       if (index === -1) all.push(destination);

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRouter, type Handlers } from '../api/router.js';
 import { MemorySecretStore } from '../secrets/secret-store.js';
 import { appHandlers } from './handlers.js';
-import { kubeContexts } from './kube-contexts.js';
+import { ClusterService } from '../kube/cluster-service.js';
+import { KubeconfigSource } from '../kube/kubeconfig-source.js';
 
 const appInput = { apiVersion: 'berth.dev/v1', kind: 'App', name: 'shop', services: { web: { image: 'nginx:1', env: { PASS: { secret: 'db' } } } } };
 
@@ -17,8 +18,16 @@ describe('app handlers', () => {
   beforeEach(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-apps-'));
     secrets = new MemorySecretStore();
+    const kubeconfig = path.join(dataDir, 'kubeconfig');
+    await fs.writeFile(kubeconfig, [
+      'apiVersion: v1', 'kind: Config', 'current-context: prod',
+      'clusters:', '- name: eks', '  cluster: { server: "https://127.0.0.1:6443" }',
+      'users:', '- name: deploy', '  user: { token: t }',
+      'contexts:', '- name: prod', '  context: { cluster: eks, user: deploy, namespace: shop }', '- name: dev', '  context: { cluster: eks, user: deploy }',
+    ].join('\n'));
+    const clusters = new ClusterService({ sources: [new KubeconfigSource({ env: { KUBECONFIG: kubeconfig } })] });
     // Only the app methods are exercised; the router validates inputs exactly as in the app.
-    const router = createRouter(appHandlers({ dataDir, secrets }) as unknown as Handlers);
+    const router = createRouter(appHandlers({ dataDir, secrets, clusters }) as unknown as Handlers);
     call = (method, input) => router.dispatch(method, input) as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   });
   afterEach(() => fs.rm(dataDir, { recursive: true, force: true }));
@@ -40,6 +49,12 @@ describe('app handlers', () => {
     const saved = JSON.parse(await fs.readFile(path.join(dataDir, 'destinations.json'), 'utf8'));
     expect(saved.data.map((d: { name: string }) => d.name)).toEqual(['local-docker', 'prod']);
     await call('destinations.remove', { name: 'prod' });
+    expect((await call('destinations.list')).map((d: { name: string }) => d.name)).toEqual(['local-docker']);
+  });
+
+  it('refuses a Kubernetes destination whose context no kubeconfig defines, naming the ones there are', async () => {
+    await expect(call('destinations.save', { destination: { type: 'kubernetes', name: 'typo', context: 'prdo' } }))
+      .rejects.toMatchObject({ code: 'NOT_FOUND', message: 'There is no Kubernetes context named prdo. The contexts there are: prod, dev.' });
     expect((await call('destinations.list')).map((d: { name: string }) => d.name)).toEqual(['local-docker']);
   });
 
@@ -75,22 +90,5 @@ describe('app handlers', () => {
     const result = await call('apps.importCompose', { content: 'services:\n  web:\n    image: nginx:1\n', name: 'imported' });
     expect(result.app.services.web.image).toBe('nginx:1');
     expect(Object.keys(result)).toEqual(['app', 'diagnostics']);
-  });
-});
-
-describe('kube contexts', () => {
-  it('lists contexts from $KUBECONFIG and marks the current one', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-kube-'));
-    const file = path.join(dir, 'config');
-    await fs.writeFile(file, [
-      'apiVersion: v1', 'kind: Config', 'current-context: prod',
-      'contexts:', '- name: dev', '  context: { cluster: k3d, user: admin }', '- name: prod', '  context: { cluster: eks, user: deploy, namespace: shop }',
-    ].join('\n'));
-    expect(await kubeContexts({ KUBECONFIG: file })).toEqual([
-      { name: 'dev', cluster: 'k3d', user: 'admin', current: false },
-      { name: 'prod', cluster: 'eks', user: 'deploy', namespace: 'shop', current: true },
-    ]);
-    expect(await kubeContexts({ KUBECONFIG: path.join(dir, 'missing') })).toEqual([]);
-    await fs.rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,10 +1,10 @@
 import type { PartialHandlers } from '../api/router.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import type { ClusterService } from '../kube/cluster-service.js';
 import { applyEdit } from '../../shared/translate/index.js';
 import { importCompose } from '../../shared/translate/import/index.js';
 import { AppStore } from './app-store.js';
 import { DestinationStore } from './destination-store.js';
-import { kubeContexts } from './kube-contexts.js';
 import { readLastDeployed } from './last-deployed.js';
 import { renderWithSecrets } from './render-service.js';
 import { appSecretKey } from '../../shared/model/secret-keys.js';
@@ -12,9 +12,10 @@ import { editorSchemas } from './schemas.js';
 
 type AppMethods =
   | 'apps.list' | 'apps.get' | 'apps.save' | 'apps.remove' | 'apps.render' | 'apps.applyEdit' | 'apps.lastDeployed' | 'apps.importCompose' | 'apps.schema'
-  | 'destinations.list' | 'destinations.save' | 'destinations.remove' | 'kube.contexts';
+  | 'destinations.list' | 'destinations.save' | 'destinations.remove';
 
-export function appHandlers(deps: { dataDir: string; secrets: SecretStore }): PartialHandlers<AppMethods> {
+/** `clusters` knows the Kubernetes contexts a destination may name. */
+export function appHandlers(deps: { dataDir: string; secrets: SecretStore; clusters: Pick<ClusterService, 'require'> }): PartialHandlers<AppMethods> {
   const apps = new AppStore(deps.dataDir);
   const destinations = new DestinationStore(deps.dataDir);
   return {
@@ -28,19 +29,20 @@ export function appHandlers(deps: { dataDir: string; secrets: SecretStore }): Pa
     'apps.render': ({ app, destination, revealSecrets }) => renderWithSecrets(app, destination, deps.secrets, revealSecrets),
     'apps.applyEdit': ({ app, destination, path, content }) => applyEdit(app, destination, path, content),
     'apps.lastDeployed': ({ name, destination }) => readLastDeployed(deps.dataDir, name, destination),
-    'apps.importCompose': async ({ content, name, envFile }) => {
-      const result = importCompose(content, { name, envFile });
+    'apps.importCompose': async ({ content, name, envFile, overrideFiles }) => {
+      const result = importCompose(content, { name, envFile, ...(overrideFiles ? { overrideFiles } : {}) });
       // Values found in the compose sources go to the secret store, never back to the UI.
       if (result.app) for (const [secret, value] of Object.entries(result.secrets)) await deps.secrets.set(appSecretKey(result.app.name, secret), value);
       return { app: result.app, diagnostics: result.diagnostics };
     },
     'apps.schema': () => editorSchemas(),
     'destinations.list': () => destinations.list(),
-    'destinations.save': ({ destination }) => destinations.save(destination),
+    'destinations.save': ({ destination }) => destinations.save(destination, async (d) => {
+      if (d.type === 'kubernetes') await deps.clusters.require(d.context);
+    }),
     'destinations.remove': async ({ name }) => {
       await destinations.remove(name);
       return {};
     },
-    'kube.contexts': () => kubeContexts(),
   };
 }

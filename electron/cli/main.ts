@@ -3,11 +3,13 @@ import { UsageError } from './context.js';
 
 const commands: Record<string, { summary: string; load: () => Promise<{ run: CliCommand }> }> = {
   servers: { summary: 'servers list|add|remove|test   manage SSH servers', load: () => import('./commands/servers.js') },
+  clusters: { summary: 'clusters list|check <context>   Kubernetes contexts from your kubeconfig, and whether they answer', load: () => import('./commands/clusters.js') },
   exec: { summary: 'exec <server> -- <command> [args...]   run a command on a server', load: () => import('./commands/exec.js') },
   ssh: { summary: 'ssh <server>   interactive shell', load: () => import('./commands/ssh.js') },
   import: { summary: 'import <compose-file> [--name N]   compose file to app definition', load: () => import('./commands/import.js') },
   render: { summary: 'render <app-file> --target compose|kubernetes   print what would be applied', load: () => import('./commands/render.js') },
-  deploy: { summary: 'deploy <app-file> (--destination D | --server S) [--plan] [--yes]   deploy to Docker', load: () => import('./commands/deploys.js').then((m) => ({ run: m.deploy })) },
+  deploy: { summary: 'deploy <app-file> (--destination D | --server S | --context C) [--plan] [--yes]   deploy to Docker or Kubernetes', load: () => import('./commands/deploys.js').then((m) => ({ run: m.deploy })) },
+  diff: { summary: 'diff <app-file> (--destination D | --context C [--namespace N])   what a Kubernetes deploy would change', load: () => import('./commands/deploys.js').then((m) => ({ run: m.diff })) },
   releases: { summary: 'releases <app> (--destination D | --server S)   releases kept on the server', load: () => import('./commands/deploys.js').then((m) => ({ run: m.releases })) },
   rollback: { summary: 'rollback <app> (--destination D | --server S) [--to ID]   run a kept release again', load: () => import('./commands/deploys.js').then((m) => ({ run: m.rollback })) },
   status: { summary: 'status <app> (--destination D | --server S)   the app\'s containers', load: () => import('./commands/deploys.js').then((m) => ({ run: m.status })) },

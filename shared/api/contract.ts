@@ -3,6 +3,7 @@ import { Server, ServerInput, ServerStatus, SshConfigCandidate, ServerId } from 
 import { App, Destination } from '../model/app.js';
 import { Diagnostic } from '../model/diagnostic.js';
 import { ContainerStatus, DeployPlanView, DeployRecord, LockInfo, ReleaseInfo } from '../model/deploy.js';
+import { ClusterList, ClusterStatus, KubeContextName, NamespaceList } from '../model/cluster.js';
 
 /**
  * The whole API between the UI and the core, declared once. Electron IPC and
@@ -24,6 +25,8 @@ export const RenderedFile = z.object({
   path: z.string(),
   language: z.enum(['yaml', 'json', 'dotenv', 'text']),
   content: z.string(),
+  /** base64: content is the base64 text of a binary file (an app file with encoding base64); write the decoded bytes. */
+  encoding: z.literal('base64').optional(),
   /** Whether edits to this file are kept as overrides (the main output is; the env file is not). */
   editable: z.boolean(),
 });
@@ -53,8 +56,6 @@ export const AppSummary = z.object({
   error: z.string().optional(),
 });
 export type AppSummary = z.infer<typeof AppSummary>;
-
-export const KubeContext = z.object({ name: z.string(), cluster: z.string(), user: z.string(), namespace: z.string().optional(), current: z.boolean() });
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -105,7 +106,9 @@ export const methods = {
     z.object({ app: App, diagnostics: z.array(Diagnostic) })),
   /** The render last deployed to this destination, for the diff view; null when never deployed. */
   'apps.lastDeployed': method(z.object({ name: z.string(), destination: z.string() }), z.object({ files: z.array(RenderedFile), deployedAt: z.string() }).nullable()),
-  'apps.importCompose': method(z.object({ content: z.string(), name: z.string().optional(), envFile: z.string().optional() }),
+  /** `overrideFiles` are merged over the compose file in order, as compose merges compose.override.yaml or `-f` files. */
+  'apps.importCompose': method(z.object({ content: z.string(), name: z.string().optional(), envFile: z.string().optional(),
+    overrideFiles: z.array(z.object({ name: z.string().max(255), content: z.string() })).max(8).optional() }),
     z.object({ app: App.nullable(), diagnostics: z.array(Diagnostic) })),
   'apps.schema': method(none, z.object({ berth: z.unknown(), compose: z.unknown(), kubernetes: z.unknown() })),
 
@@ -113,9 +116,19 @@ export const methods = {
   'secrets.set': method(z.object({ key: z.string().regex(/^app\/[^\s]{1,200}$/, 'an app secret key (app/<app>/<NAME>)'), value: z.string().max(65536) }), z.object({})),
 
   'destinations.list': method(none, z.array(Destination)),
+  /** A Kubernetes destination's context must be one that clusters.list offers; otherwise NOT_FOUND names the ones there are. */
   'destinations.save': method(z.object({ destination: Destination }), Destination),
   'destinations.remove': method(z.object({ name: z.string() }), z.object({})),
-  'kube.contexts': method(none, z.array(KubeContext)),
+
+  /** Kubernetes contexts from the user's kubeconfig (as kubectl merges $KUBECONFIG), with the files read and what could not be. */
+  'clusters.list': method(none, ClusterList),
+  /** /version and /readyz of the context's API server, bounded by a timeout: reachable, unauthorised or offline with the reason. */
+  'clusters.check': method(z.object({ context: KubeContextName }), ClusterStatus),
+  /** The context's namespaces; when they cannot be listed, its own namespace and default, with the reason. */
+  'clusters.namespaces': method(z.object({ context: KubeContextName }), NamespaceList),
+  /** Reads a k3s/k0s/microk8s cluster's admin kubeconfig from a server over SSH; its API is then reached through an SSH tunnel. */
+  'clusters.addFromServer': method(z.object({ server: z.string().min(1) }), z.object({ context: z.string(), distribution: z.string(), reachable: z.boolean(), message: z.string() })),
+  'clusters.removeStored': method(z.object({ context: KubeContextName }), z.object({})),
 
   /**
    * Deploys. A plan reads the destination and changes nothing; starting it runs
@@ -127,6 +140,8 @@ export const methods = {
     destination: z.string(),
     /** Rollback target; default: the newest kept release before the serving one. */
     to: z.string().optional(),
+    /** Kubernetes: take over fields another field manager owns. */
+    force: z.boolean().optional(),
   }), z.object({ planId: z.string(), plan: DeployPlanView })),
   'deploys.start': method(z.object({ planId: z.string() }), DeployRecord),
   'deploys.cancel': method(z.object({ deployId: z.string() }), z.object({})),
@@ -188,6 +203,8 @@ export const events = {
   'deploy.record': DeployRecord,
   /** Redacted log output of a running deploy, as terminal text (CRLF line ends, ANSI colours). */
   'deploy.log': z.object({ deployId: z.string(), data: z.string() }),
+  /** A source of Kubernetes contexts changed (a kubeconfig file was edited); the UI lists them again. */
+  'clusters.changed': z.object({ source: z.string() }),
   /** A prompt was answered elsewhere or timed out; the UI closes it. */
   'prompt.closed': z.object({ promptId: z.string() }),
 } as const;

@@ -12,6 +12,7 @@ import { KubeClient } from '../../deploy/kubernetes/kube-client.js';
 import { unifiedDiff } from '../../deploy/kubernetes/kube-diff.js';
 import { ClusterService } from '../../kube/cluster-service.js';
 import { KubeconfigSource } from '../../kube/kubeconfig-source.js';
+import { cliSshClusters } from '../../kube/ssh-clusters/cli.js';
 import { LocalHost } from '../../local/local-host.js';
 import { nodeSecretStore } from '../../secrets/node-secret-store.js';
 import { cliServerService, releaseStdin } from '../../servers/cli-services.js';
@@ -52,13 +53,14 @@ function deployContext(ctx: CliContext, acceptNew: boolean) {
   const dataDir = resolveDataDir(undefined, ctx.env);
   const servers = cliServerService(ctx, { acceptNew });
   const events = new EventBus();
-  const clusters = new ClusterService({ sources: [new KubeconfigSource({ env: ctx.env })] });
+  const ssh = cliSshClusters(ctx, { acceptNew });
+  const clusters = new ClusterService({ sources: [new KubeconfigSource({ env: ctx.env }), ssh.source] });
   const deploys = new DeployService({
     dataDir, secrets: nodeSecretStore(dataDir, ctx.env), events, version: packageVersion(),
     host: (id) => servers.host(id), local: new LocalHost(), env: ctx.env,
     kube: async (d) => new KubeClient(await clusters.configFor(d.context), d.context),
   });
-  return { dataDir, servers, events, deploys, clusters, destinations: new DestinationStore(dataDir) };
+  return { dataDir, servers, events, deploys, clusters, ssh, destinations: new DestinationStore(dataDir) };
 }
 
 type DeployContext = ReturnType<typeof deployContext>;
@@ -158,6 +160,7 @@ async function withContext(ctx: CliContext, acceptNew: boolean, body: (c: Deploy
   } finally {
     await c.deploys.dispose();
     c.clusters.dispose();
+    await c.ssh.dispose();
     await c.servers.dispose();
     if (!isTty(ctx)) releaseStdin(ctx.stdin);
   }

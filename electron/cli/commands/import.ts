@@ -3,15 +3,33 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../../../shared/model/diagnostic.js';
 import { importCompose } from '../../../shared/translate/import/index.js';
+import { discoverOverride } from '../../../shared/translate/import/project.js';
 import { dumpYamlText } from '../../../shared/yaml/bounded-yaml.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../context.js';
 
-const USAGE = 'usage: berth import <compose-file> [--name N] [--env-file F] [--profile P]...';
+const USAGE = 'usage: berth import <compose-file> | -f FILE [-f FILE]... [--name N] [--env-file F] [--profile P]...';
 
 function readIfPresent(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function bytesIfPresent(file: string): Uint8Array | undefined {
+  try {
+    return fs.statSync(file).isFile() ? fs.readFileSync(file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A directory's entries, subdirectories marked with a trailing `/` (the importer walks and bounds the tree itself). */
+function listIfDirectory(dir: string): string[] | undefined {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
   } catch {
     return undefined;
   }
@@ -37,6 +55,7 @@ export async function run(ctx: CliContext): Promise<number> {
         name: { type: 'string' },
         'env-file': { type: 'string' },
         profile: { type: 'string', multiple: true },
+        file: { type: 'string', short: 'f', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -44,18 +63,29 @@ export async function run(ctx: CliContext): Promise<number> {
     throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
   if (parsed.values.help) {
-    ctx.stdout.write(`${USAGE}\nThe .env file beside the compose file is read unless --env-file names another.\n`);
+    ctx.stdout.write(
+      `${USAGE}\nThe .env file beside the compose file is read unless --env-file names another.\n` +
+        'As docker compose: a compose.yaml or docker-compose.yml given alone is merged with the override file beside it (compose.override.yml…);\n' +
+        'with -f, exactly the files given are merged, in order, paths relative to the first.\n',
+    );
     return 0;
   }
-  const [composeFile, ...extra] = parsed.positionals;
-  if (!composeFile || extra.length > 0) throw new UsageError(USAGE);
+  const files = [...parsed.positionals, ...(parsed.values.file ?? [])];
+  const [composeFile, ...extraFiles] = files;
+  if (!composeFile || parsed.positionals.length > 1) throw new UsageError(USAGE);
 
-  const content = readIfPresent(composeFile);
-  if (content === undefined) {
-    ctx.stderr.write(`berth import: cannot read ${composeFile}. Check the path.\n`);
+  const contents = files.map((f) => readIfPresent(f));
+  const missing = files.find((_, i) => contents[i] === undefined);
+  if (missing !== undefined) {
+    ctx.stderr.write(`berth import: cannot read ${missing}. Check the path.\n`);
     return 1;
   }
+  const content = contents[0]!;
   const dir = path.dirname(path.resolve(composeFile));
+  const loadFile = (p: string) => readIfPresent(path.resolve(dir, p));
+  // Named files are exactly what is merged (compose's -f); a single default-named file brings its override, as `docker compose` alone does.
+  const defaultOverride = files.length === 1 && parsed.values.file === undefined ? discoverOverride(composeFile, loadFile) : undefined;
+  const overrideFiles = defaultOverride ? [defaultOverride] : extraFiles.map((name, i) => ({ name, content: contents[i + 1]! }));
   const envPath = parsed.values['env-file'] ?? path.join(dir, '.env');
   const envFile = readIfPresent(envPath);
   if (parsed.values['env-file'] !== undefined && envFile === undefined) {
@@ -65,10 +95,14 @@ export async function run(ctx: CliContext): Promise<number> {
 
   const result = importCompose(content, {
     fileName: composeFile,
-    name: parsed.values.name ?? path.basename(dir),
+    overrideFiles,
+    ...(parsed.values.name !== undefined ? { name: parsed.values.name } : {}),
+    defaultName: path.basename(dir),
     ...(envFile !== undefined ? { envFile } : {}),
     profiles: parsed.values.profile ?? [],
-    loadFile: (p) => readIfPresent(path.resolve(dir, p)),
+    loadFile,
+    loadBytes: (p) => bytesIfPresent(path.resolve(dir, p)),
+    listDir: (p) => listIfDirectory(path.resolve(dir, p)),
   });
   for (const d of result.diagnostics) ctx.stderr.write(formatDiagnostic(d));
   const secretNames = Object.keys(result.secrets);

@@ -54,7 +54,7 @@ export async function run(ctx: CliContext): Promise<number> {
   const [main, ...others] = result.files;
   if (values.out) {
     // 0600 for every file: compose.yaml holds revealed secrets and caddy.json may carry credentials, not only the env files.
-    for (const f of result.files) await writeFileAtomic(path.join(values.out, f.path), f.content, 0o600);
+    for (const f of result.files) await writeFileAtomic(path.join(values.out, f.path), f.encoding === 'base64' ? Buffer.from(f.content, 'base64') : f.content, 0o600);
     ctx.stderr.write(`wrote ${result.files.map((f) => f.path).join(', ')} to ${values.out}\n`);
   } else {
     if (main) ctx.stdout.write(main.content);

@@ -8,6 +8,8 @@ const paths = {
   close: 'M6 6l12 12M18 6L6 18',
   laptop: 'M5 6h14v9H5zM3 18h18',
   search: 'M11 5a6 6 0 1 0 0 12 6 6 0 0 0 0-12zM20 20l-4.5-4.5',
+  cluster: 'M12 3l7.5 4.3v8.4L12 20l-7.5-4.3V7.3zM12 8.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7z',
+  refresh: 'M19.5 12a7.5 7.5 0 1 1-2.2-5.3M19.5 4.5v4h-4',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type Page = 'servers' | 'apps';
+export type Page = 'servers' | 'clusters' | 'apps';
 
 export const useNavigation = create<{ page: Page; go(page: Page): void }>((set) => ({
   page: 'servers',

@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { PromptLayer } from '../prompts/PromptLayer';
 import ServersPage from '../servers/ServersPage';
+import ClustersPage from '../clusters/ClustersPage';
 import { TerminalPanel } from '../terminal/TerminalPanel';
 import { useNavigation } from '../../stores/navigation-store';
 import { Sidebar } from './Sidebar';
@@ -17,6 +18,7 @@ export function App() {
       <div className="workspace">
         <main className="content">
           {page === 'servers' && <ServersPage />}
+          {page === 'clusters' && <ClustersPage />}
           {page === 'apps' && (
             <Suspense fallback={<p className="page muted">Loading the app editor…</p>}>
               <AppsPage />

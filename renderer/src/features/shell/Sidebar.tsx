@@ -7,6 +7,7 @@ import { RunningDeploys } from '../deploys/RunningDeploys';
 
 const items: { page: Page; label: string; icon: IconName }[] = [
   { page: 'servers', label: 'Servers', icon: 'server' },
+  { page: 'clusters', label: 'Clusters', icon: 'cluster' },
   { page: 'apps', label: 'Apps', icon: 'apps' },
 ];
 

@@ -1,7 +1,8 @@
-import { useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import { api } from '../../../api/api';
 import { Destination } from '../../../../../shared/model/app';
 import type { MethodOutput } from '../../../../../shared/api/contract';
+import type { KubeContext, NamespaceList } from '../../../../../shared/model/cluster';
 import { errorMessage } from '../../../lib/errors';
 import { describeIssues } from '../../../../../shared/api/errors';
 
@@ -13,19 +14,56 @@ export function DestinationForm({ onSaved, onCancel }: { onSaved: (d: Destinatio
   const [kind, setKind] = useState<Kind>('docker');
   const [values, setValues] = useState<Record<string, string | boolean>>({ name: '', server: 'local', proxy: 'caddy', network: 'berth', selinuxRelabel: false, context: '', namespace: 'default' });
   const [servers, setServers] = useState<MethodOutput<'servers.list'>>([]);
-  const [contexts, setContexts] = useState<MethodOutput<'kube.contexts'>>([]);
+  const [contexts, setContexts] = useState<KubeContext[] | null>(null);
+  const [contextsError, setContextsError] = useState<string | null>(null);
+  const [namespaces, setNamespaces] = useState<NamespaceList | null>(null);
   const [error, setError] = useState<string | null>(null);
+
+  const pickContext = useCallback(
+    (context: KubeContext | undefined) => setValues((v) => ({ ...v, context: context?.name ?? '', namespace: context?.namespace ?? 'default' })),
+    [],
+  );
 
   useEffect(() => {
     api.call('servers.list', {}).then(setServers, () => setServers([]));
-    api.call('kube.contexts', {}).then(setContexts, () => setContexts([]));
-  }, []);
+    api.call('clusters.list', {}).then(
+      (list) => {
+        // Only contexts that can work are offered; the Clusters page shows the others with what is wrong.
+        const usable = list.contexts.filter((c) => !c.problem);
+        setContexts(usable);
+        pickContext(usable.find((c) => c.current) ?? usable[0]);
+      },
+      (err: unknown) => {
+        setContexts([]);
+        setContextsError(errorMessage(err));
+      },
+    );
+  }, [pickContext]);
+
+  const contextName = String(values.context ?? '');
+  useEffect(() => {
+    if (kind !== 'kubernetes' || !contextName) return;
+    let live = true;
+    api.call('clusters.namespaces', { context: contextName }).then(
+      (list) => live && setNamespaces(list),
+      (err: unknown) => live && setNamespaces({ context: contextName, namespaces: [], complete: false, reason: errorMessage(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [kind, contextName]);
+
+  const chosen = contexts?.find((c) => c.name === contextName);
+  // A list for another context is stale: this one's is still on its way.
+  const listed = namespaces?.context === contextName ? namespaces : null;
+  // The context's own namespace is always offered: the deploy creates it when the cluster has none yet.
+  const namespaceOptions = [...new Set([chosen?.namespace ?? 'default', ...(listed?.namespaces ?? [])])];
 
   const set = (key: string, value: string | boolean) => setValues((v) => ({ ...v, [key]: value }));
-  const text = (key: string, label: string, placeholder?: string, list?: string) => (
+  const text = (key: string, label: string, placeholder?: string) => (
     <div className="apps-field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
-      <input id={`${id}-${key}`} list={list} value={String(values[key] ?? '')} placeholder={placeholder} spellCheck={false} onChange={(e) => set(key, e.target.value)} />
+      <input id={`${id}-${key}`} value={String(values[key] ?? '')} placeholder={placeholder} spellCheck={false} onChange={(e) => set(key, e.target.value)} />
     </div>
   );
 
@@ -80,11 +118,27 @@ export function DestinationForm({ onSaved, onCancel }: { onSaved: (d: Destinatio
         </>
       ) : (
         <>
-          {text('context', 'Context', contexts.find((c) => c.current)?.name ?? 'my-cluster', `${id}-contexts`)}
-          <datalist id={`${id}-contexts`}>
-            {contexts.map((c) => <option key={c.name} value={c.name}>{`${c.cluster} (${c.user})`}</option>)}
-          </datalist>
-          {text('namespace', 'Namespace', 'default')}
+          <div className="apps-field">
+            <label htmlFor={`${id}-context`}>Context</label>
+            <select id={`${id}-context`} value={contextName} disabled={!contexts?.length} onChange={(e) => pickContext(contexts?.find((c) => c.name === e.target.value))}>
+              {contexts === null && <option value="">Reading your kubeconfig…</option>}
+              {contexts?.length === 0 && <option value="">No contexts found</option>}
+              {contexts?.map((c) => <option key={c.name} value={c.name}>{`${c.name} · ${c.cluster}${c.current ? ' (current)' : ''}`}</option>)}
+            </select>
+          </div>
+          {contexts?.length === 0 && (
+            <p className="apps-field-error" role="note">
+              {contextsError ?? 'Berth found no Kubernetes contexts. Add a kubeconfig at ~/.kube/config (or list files in $KUBECONFIG); the Clusters page shows what it read.'}
+            </p>
+          )}
+          <div className="apps-field">
+            <label htmlFor={`${id}-namespace`}>Namespace</label>
+            <select id={`${id}-namespace`} value={String(values.namespace)} disabled={!chosen} onChange={(e) => set('namespace', e.target.value)}>
+              {namespaceOptions.map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+          </div>
+          {chosen && listed === null && <p className="muted apps-field-note">Listing the cluster&apos;s namespaces…</p>}
+          {chosen && listed && !listed.complete && <p className="muted apps-field-note">Only the context&apos;s namespace is offered: {listed.reason}</p>}
           {text('ingressClass', 'Ingress class', 'traefik')}
           {text('storageClass', 'Storage class', 'cluster default')}
           {text('tlsIssuer', 'TLS issuer (cert-manager)', 'letsencrypt')}
@@ -94,7 +148,7 @@ export function DestinationForm({ onSaved, onCancel }: { onSaved: (d: Destinatio
       {error && <p className="apps-field-error" role="alert">{error}</p>}
       <div className="apps-dialog-actions">
         <button type="button" onClick={onCancel}>Cancel</button>
-        <button type="submit" className="apps-primary">Save destination</button>
+        <button type="submit" className="apps-primary" disabled={kind === 'kubernetes' && !chosen}>Save destination</button>
       </div>
     </form>
   );
