@@ -11,6 +11,7 @@ import { appHandlers } from './apps/handlers.js';
 import { DeployService } from './deploy/deploy-service.js';
 import { deployHandlers } from './deploy/handlers.js';
 import { containerHandlers } from './deploy/container-actions.js';
+import { portForwardHandlers } from './deploy/port-forward-handlers.js';
 import { LocalHost } from './local/local-host.js';
 import { KubeClient } from './deploy/kubernetes/kube-client.js';
 import { ClusterService } from './kube/cluster-service.js';
@@ -65,6 +66,8 @@ export function createCore(options: CoreOptions): BerthCore {
   const sshSource = new SshClusterContextSource(sshClusters, options.dataDir);
   const clusters = new ClusterService({ sources: [new KubeconfigSource({ env: options.env ?? process.env }), sshSource], events });
 
+  const portForwards = portForwardHandlers({ deploys, dataDir: options.dataDir, events });
+
   const router = createRouter({
     'system.info': () => ({
       version: options.version,
@@ -88,6 +91,7 @@ export function createCore(options: CoreOptions): BerthCore {
     ...terminalHandlers(terminals),
     ...deployHandlers(deploys, options.dataDir),
     ...containerHandlers({ deploys, terminals, dataDir: options.dataDir, host: (id) => servers.host(id) }),
+    ...portForwards.handlers,
     ...appHandlers({ dataDir: path.join(options.dataDir), secrets: options.secrets, clusters }),
     ...clusterHandlers(clusters, sshClusters),
   });
@@ -101,6 +105,7 @@ export function createCore(options: CoreOptions): BerthCore {
     deploys,
     clusters,
     async dispose() {
+      await portForwards.dispose();
       clusters.dispose();
       await deploys.dispose();
       await sshSource.dispose();

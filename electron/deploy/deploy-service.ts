@@ -47,6 +47,8 @@ export interface PlanRequest {
   buildOn?: 'server' | 'local';
   /** Kubernetes: take over fields another field manager owns. */
   force?: boolean;
+  /** The folder local build contexts are relative to (the app file's folder). */
+  appDir?: string;
 }
 
 interface PendingPlan {
@@ -106,7 +108,7 @@ export class DeployService {
     if (request.kind === 'deploy' && !request.app) throw new ApiError('INVALID_INPUT', 'No app to deploy.');
     const secrets = request.kind === 'deploy' ? await this.resolveSecrets(request.app!) : {};
     const plan = await target.plan({
-      kind: request.kind, app: request.app, appName, destination, to: request.to, buildOn: request.buildOn, force: request.force,
+      kind: request.kind, app: request.app, appName, destination, to: request.to, buildOn: request.buildOn, force: request.force, appDir: request.appDir,
       secrets, releaseId, by: this.by, berthVersion: this.options.version,
       isOwnDeadDeploy: async (id: string) => {
         if (this.running.has(id)) return false;
@@ -246,6 +248,12 @@ export class DeployService {
   /** Logs of the app's containers (or pods), each line prefixed with where it came from; follows until the signal aborts. */
   logs(appName: string, destination: Destination, options: LogOptions, write: (text: string) => void): Promise<void> {
     return this.target(destination).target.logs(appName, destination, options, write);
+  }
+
+  /** A client for a Kubernetes destination's context (container actions and port-forwards use it). */
+  kubeClient(destination: KubernetesDestination): Promise<KubeClient> {
+    if (!this.options.kube) throw new ApiError('UNSUPPORTED', `${destination.name} is a Kubernetes destination, and Kubernetes clusters are not available in this mode.`);
+    return this.options.kube(destination);
   }
 
   async dispose(): Promise<void> {

@@ -27,6 +27,8 @@ export interface TargetPlanRequest<D extends Destination> {
   to?: string;
   buildOn?: 'server' | 'local';
   force?: boolean;
+  /** The folder local build contexts are relative to (the app file's folder). */
+  appDir?: string;
   /** Secret values by name (deploy: every one the app needs). */
   secrets: Record<string, string>;
   releaseId: string;

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import readline from 'node:readline/promises';
 import { load as loadYaml } from 'js-yaml';
 import { App, DockerDestination, KubernetesDestination, type Destination } from '../../../shared/model/app.js';
@@ -178,7 +179,7 @@ export async function deploy(ctx: CliContext): Promise<number> {
   return withContext(ctx, flags.switches.has('--accept-new'), async (c) => {
     const app = await readApp(flags.positional[0]!);
     const destination = await destinationFrom(c, flags, DEPLOY_USAGE);
-    const { planId, plan } = await c.deploys.plan({ kind: 'deploy', app, destination, buildOn: buildOn as 'server' | 'local' | undefined, force: flags.switches.has('--force-conflicts') });
+    const { planId, plan } = await c.deploys.plan({ kind: 'deploy', app, destination, buildOn: buildOn as 'server' | 'local' | undefined, force: flags.switches.has('--force-conflicts'), appDir: path.dirname(path.resolve(flags.positional[0]!)) });
     return confirmAndRun(ctx, c, flags, planId, plan);
   });
 }

@@ -4,7 +4,7 @@ import type { App, DockerDestination } from '../../../shared/model/app.js';
 import { App as AppSchema } from '../../../shared/model/app.js';
 import type { DeployPlanView, ReleaseInfo, ServiceMove } from '../../../shared/model/deploy.js';
 import { stableHash } from '../../../shared/deploy/stable-hash.js';
-import { splitCompose, stateProjectName, appNetworkName, type SplitResult } from '../../../shared/deploy/compose-split.js';
+import { inPlaceReasons, splitCompose, stateProjectName, appNetworkName, type SplitResult } from '../../../shared/deploy/compose-split.js';
 import { renderFinal } from '../../../shared/translate/render/render-app.js';
 import { proxyNetwork } from '../../../shared/translate/render/compose/render-compose.js';
 import { dumpYaml } from '../../../shared/translate/render/serialize.js';
@@ -35,6 +35,13 @@ export interface DockerPlanInput {
   releaseId: string;
   /** Where local builds check out sources. */
   localCheckoutDir: (git: string) => string;
+  /**
+   * The app's folder on this computer (where its compose file was imported
+   * from): local-directory builds (build.git absent) use it as the base of
+   * their context. The app definition does not record it, so the caller
+   * says; without it such builds are refused with what to do.
+   */
+  appDir?: string;
   /** Overrides the destination's build location (CLI --build-on). */
   buildOn?: 'server' | 'local';
   /** Whether a lock's release id is a deploy of this installation that no longer runs. */
@@ -69,14 +76,18 @@ export async function planDockerDeploy(input: DockerPlanInput): Promise<DockerPl
   const previous = facts.serving;
 
   const builtImages = Object.fromEntries(builds.map((b) => [b.service, b.ref]));
-  const envFiles = Object.fromEntries(real.extraFiles.map((f) => [f.path, f.content]));
-  const split = splitCompose({ app, compose: real.compose, caddy: real.caddy, releaseId: input.releaseId, proxyNetwork: proxyNetwork(destination), builtImages, envFiles });
+  const textFiles = real.extraFiles.filter((f) => f.encoding !== 'base64');
+  const envFiles = Object.fromEntries(textFiles.map((f) => [f.path, f.content]));
+  // Binary app files become content-addressed files of the app directory (as inline text files do), uploaded by the split.
+  const binaryFiles = Object.fromEntries(real.extraFiles.filter((f) => f.encoding === 'base64').map((f) => [f.path, f.content]));
+  const split = splitCompose({ app, compose: real.compose, caddy: real.caddy, releaseId: input.releaseId, proxyNetwork: proxyNetwork(destination), builtImages, envFiles, binaryFiles, composeV1: facts.cli.compose.major < 2 });
   const maskedFiles = new Map(masked.extraFiles.map((f) => [f.path, f.content]));
+  const secretFileModes = secretFileModesOf(app);
 
   const files: ReleaseFile[] = [];
   if (split.stateFile) files.push(yamlFile(STATE_FILE, split.stateFile));
   if (split.releaseFile) files.push(yamlFile(RELEASE_FILE, split.releaseFile));
-  for (const f of real.extraFiles) files.push({ name: f.path, content: f.content, preview: maskedFiles.get(f.path) ?? '', mode: 0o600 });
+  for (const f of textFiles) files.push({ name: f.path, content: f.content, preview: maskedFiles.get(f.path) ?? '', mode: secretFileModes.get(f.path) ?? 0o600 });
   if (Object.keys(split.proxyRoutes).length > 0) files.push(jsonFile(ROUTES_FILE, split.proxyRoutes));
   files.push(jsonFile(APP_FILE, app));
 
@@ -84,7 +95,7 @@ export async function planDockerDeploy(input: DockerPlanInput): Promise<DockerPl
   for (const [service, definition] of Object.entries(app.services)) {
     const build = builds.find((b) => b.service === service);
     if (build) {
-      images.push({ service, ref: build.ref, source: { ...build.source, built: facts.images.has(build.ref) } });
+      images.push({ service, ref: build.ref, source: build.source.kind === 'build' ? { ...build.source, built: facts.images.has(build.ref) } : build.source });
     } else if (definition.image) {
       const latest = !/:[^/]+$/.test(definition.image) || definition.image.endsWith(':latest');
       const pull = !facts.images.has(definition.image) || latest || definition.pull === 'always';
@@ -92,7 +103,8 @@ export async function planDockerDeploy(input: DockerPlanInput): Promise<DockerPl
     }
   }
 
-  const commit = builds[0]?.source.commit;
+  const fromGit = builds.find((b) => b.source.kind === 'build')?.source;
+  const commit = fromGit?.kind === 'build' ? fromGit : undefined;
   const releaseInfo: ReleaseInfo & { project: string } = {
     id: input.releaseId,
     app: app.name,
@@ -101,7 +113,7 @@ export async function planDockerDeploy(input: DockerPlanInput): Promise<DockerPl
     berthVersion: input.berthVersion,
     createdAt: new Date().toISOString(),
     state: 'running',
-    source: commit ? { commit, ref: builds[0]!.source.ref, repository: builds[0]!.source.git } : {},
+    source: commit ? { commit: commit.commit, ref: commit.ref, repository: commit.git } : {},
     images: images.map((i) => ({ service: i.service, ref: i.ref })),
     services: Object.fromEntries(Object.entries(split.services).map(([name, s]) => [name, { hash: s.hash, stateful: s.stateful, routed: s.routed, alias: s.alias }])),
     files: [...files.map((f) => f.name), INFO_FILE],
@@ -118,7 +130,7 @@ export async function planDockerDeploy(input: DockerPlanInput): Promise<DockerPl
   };
   const warnings = [...split.warnings];
   for (const [name, s] of Object.entries(app.services)) {
-    const buildSecrets = Object.entries(s.env).filter(([, v]) => typeof v === 'object' && 'secret' in v && v.scope !== 'runtime').map(([k]) => k);
+    const buildSecrets = Object.entries(s.env).filter(([, v]) => typeof v === 'object' && ('secret' in v || 'template' in v) && v.scope !== 'runtime').map(([k]) => k);
     if (s.build && buildSecrets.length > 0) warnings.push(`${name}: build-time secrets (${buildSecrets.join(', ')}) are not passed to docker build yet; only runtime values reach the container.`);
     const published = s.ports.filter((p) => p.publish !== undefined && !s.routes.some((r) => r.port === p.port));
     if (settings.proxy !== 'none' && !split.services[name]?.stateful && published.length > 0 && previous) {
@@ -211,13 +223,16 @@ async function assemble(ctx: DockerPlanContext, input: Pick<DockerPlanInput, 'lo
 }
 
 function serviceMoves(ctx: DockerPlanContext): ServiceMove[] {
+  const reasons = inPlaceReasons(ctx.app);
   return Object.entries(ctx.split.services).map(([service, s]) => {
     const before = ctx.previous?.services[service];
     if (s.stateful) {
-      if (!before) return { service, mode: 'created', summary: `${service}: created (holds state: runs once, never beside another copy)` };
+      // A fixed container name or address cannot exist twice: the old container stops before the new one starts.
+      const why = reasons[service] ?? 'holds state';
+      if (!before) return { service, mode: 'created', summary: `${service}: created (${why}: runs once, never beside another copy)` };
       return before.hash === s.hash
         ? { service, mode: 'unchanged', summary: `${service}: unchanged` }
-        : { service, mode: 'recreated', summary: `${service}: recreated, brief downtime (holds state: never two copies at once)` };
+        : { service, mode: 'recreated', summary: `${service}: recreated, brief downtime (${why}: the old container stops before the new one starts)` };
     }
     if (ctx.settings.proxy === 'none' && ctx.previous) return { service, mode: 'recreated', summary: `${service}: replaced, brief downtime (no proxy)` };
     if (!before) return { service, mode: 'created', summary: `${service}: created` };
@@ -239,35 +254,48 @@ async function previousRoutes(server: Host, facts: ServerFacts, app: string, pre
 interface ResolvedBuild {
   service: string;
   ref: string;
-  source: Extract<ReleaseImagePlan['source'], { kind: 'build' }>;
+  source: Extract<ReleaseImagePlan['source'], { kind: 'build' | 'local-dir' }>;
 }
 
-/** Fixes each build to a commit before the plan is shown: `git ls-remote` where the build will run. */
-async function resolveBuilds(input: DockerPlanInput, buildOn: 'server' | 'local'): Promise<ResolvedBuild[]> {
+/**
+ * Fixes each build before the plan is shown: a git build to a commit (`git
+ * ls-remote` where the build will run); a local directory (no git) to the
+ * app's folder on this computer, where it is built whatever the
+ * destination's buildOn says, since the sources are only here.
+ */
+export async function resolveBuilds(input: DockerPlanInput, buildOn: 'server' | 'local'): Promise<ResolvedBuild[]> {
   const out: ResolvedBuild[] = [];
   const resolved = new Map<string, string>();
   for (const [service, definition] of Object.entries(input.app.services)) {
     const build = definition.build;
     if (!build) continue;
+    const args: Record<string, string> = { ...build.args };
+    for (const [name, value] of Object.entries(definition.env)) {
+      if (typeof value === 'object' && 'value' in value && value.scope !== 'runtime') args[name] = value.value;
+    }
+    const settings = { dockerfile: build.dockerfile, context: build.context, args, ...(build.target ? { target: build.target } : {}), ...(build.cacheFrom?.length ? { cacheFrom: build.cacheFrom } : {}) };
+    if (build.git === undefined) {
+      if (!input.local) throw new ApiError('UNSUPPORTED', `${service} builds from the local directory ${build.context}, which only this computer has, and building on this computer is not available here. Set build.git to its repository URL so the server can build it.`);
+      if (!input.appDir) throw new ApiError('UNSUPPORTED', `${service} builds from the local directory ${build.context}, relative to the app's folder (where its compose file was imported from), and this deploy was not told where that folder is. Deploy with the app's folder given, or set build.git to its repository URL so the server can build it.`);
+      // Nothing names a directory's state the way a commit does: each release builds (the layer cache keeps an unchanged directory fast).
+      out.push({ service, ref: `${input.app.name}-${service}:local-${input.releaseId}`, source: { kind: 'local-dir', dir: input.appDir, ...settings } });
+      continue;
+    }
     const host = buildOn === 'local' ? input.local : input.server;
     if (!host) throw new ApiError('UNSUPPORTED', 'Building on this computer is not available here.');
-    if (build.git === undefined) throw new ApiError('UNSUPPORTED', `${service} builds from a local directory (${build.context}); set build.git to its repository URL so the server can build it.`);
     const key = `${build.git}#${build.ref}`;
     let commit = resolved.get(key);
     if (!commit) {
       commit = /^[0-9a-f]{40}$/.test(build.ref) ? build.ref : await lsRemote(host, build.git, build.ref, build.deployKey ? input.secrets[build.deployKey] : undefined);
       resolved.set(key, commit);
     }
-    const args: Record<string, string> = {};
-    for (const [name, value] of Object.entries(definition.env)) {
-      if (typeof value === 'object' && 'value' in value && value.scope !== 'runtime') args[name] = value.value;
-    }
     // The tag names the commit, plus the build settings when they are not the defaults: the same commit built another way is another image.
-    const custom = build.dockerfile !== 'Dockerfile' || build.context !== '.' || Object.keys(args).length > 0;
+    const custom = build.dockerfile !== 'Dockerfile' || build.context !== '.' || Object.keys(args).length > 0 || settings.target !== undefined || settings.cacheFrom !== undefined;
+    const variant = settings.target === undefined && settings.cacheFrom === undefined ? { dockerfile: build.dockerfile, context: build.context, args } : settings;
     out.push({
       service,
-      ref: `${input.app.name}-${service}:${commit.slice(0, 12)}${custom ? `-${stableHash({ dockerfile: build.dockerfile, context: build.context, args }).slice(0, 8)}` : ''}`,
-      source: { kind: 'build', on: buildOn, git: build.git, ref: build.ref, commit, dockerfile: build.dockerfile, context: build.context, args, built: false, deployKey: build.deployKey ? input.secrets[build.deployKey] : undefined },
+      ref: `${input.app.name}-${service}:${commit.slice(0, 12)}${custom ? `-${stableHash(variant).slice(0, 8)}` : ''}`,
+      source: { kind: 'build', on: buildOn, git: build.git, ref: build.ref, commit, built: false, deployKey: build.deployKey ? input.secrets[build.deployKey] : undefined, ...settings },
     });
   }
   return out;
@@ -289,6 +317,19 @@ async function lsRemote(host: Host, git: string, ref: string, deployKey?: string
   const match = lines.find(([, name]) => name?.endsWith('^{}')) ?? lines.find(([, name]) => name === `refs/heads/${ref}` || name === `refs/tags/${ref}` || name === ref) ?? lines[0];
   if (!match?.[0]) throw new ApiError('NOT_FOUND', `${git} has no branch or tag "${ref}".`);
   return match[0];
+}
+
+/**
+ * Compose bind-mounts a file secret outside Swarm, so the container sees the
+ * host file's mode: 0600 unless the app asks for another (secretFiles mode,
+ * e.g. 0444 for an image whose process runs as a user other than root).
+ */
+function secretFileModesOf(app: App): Map<string, number> {
+  const modes = new Map<string, number>();
+  for (const service of Object.values(app.services)) {
+    for (const f of service.secretFiles ?? []) if (f.mode) modes.set(`.secrets/${f.secret}`, parseInt(f.mode, 8));
+  }
+  return modes;
 }
 
 function yamlFile(name: string, value: Record<string, unknown>): ReleaseFile {

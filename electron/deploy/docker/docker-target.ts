@@ -31,7 +31,7 @@ export class DockerTarget implements DeployTarget<DockerDestination> {
     };
     const plan = request.kind === 'rollback'
       ? await planDockerRollback({ ...common, appName: request.appName, to: request.to })
-      : await planDockerDeploy({ ...common, app: request.app!, secrets: request.secrets });
+      : await planDockerDeploy({ ...common, app: request.app!, secrets: request.secrets, ...(request.appDir ? { appDir: request.appDir } : {}) });
     return {
       view: plan.view,
       steps: plan.steps,

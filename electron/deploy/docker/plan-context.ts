@@ -43,7 +43,20 @@ export interface ReleaseImagePlan {
   source:
     | { kind: 'present' }
     | { kind: 'pull' }
-    | { kind: 'build'; on: 'server' | 'local'; git: string; ref: string; commit: string; dockerfile: string; context: string; args: Record<string, string>; built: boolean; deployKey?: string };
+    | ({ kind: 'build'; on: 'server' | 'local'; git: string; ref: string; commit: string; built: boolean; deployKey?: string } & BuildSettings)
+    /** A directory of the app's folder on this computer (no git): built here every deploy and sent to the server. */
+    | ({ kind: 'local-dir'; dir: string } & BuildSettings);
+}
+
+/** How docker build runs, whatever the source. */
+export interface BuildSettings {
+  /** The Dockerfile, relative to the context (as in compose). */
+  dockerfile: string;
+  /** Relative to the checkout (git) or the app's folder (local-dir). */
+  context: string;
+  args: Record<string, string>;
+  target?: string;
+  cacheFrom?: string[];
 }
 
 /** The release's files, relative to its directory, with their real content and what the plan may show. */

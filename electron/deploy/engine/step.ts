@@ -27,7 +27,8 @@ export interface ExecAction {
 export interface UploadAction {
   kind: 'upload';
   path: string;
-  content: string;
+  /** Bytes for binary files (an app file with encoding base64). */
+  content: string | Uint8Array;
   /** Octal, e.g. 0o600 for files that can hold a secret. */
   mode: number;
   /** What the plan shows: the content with secret values masked. */

@@ -31,11 +31,19 @@ export function ensureNetworkStep(ctx: DockerPlanContext): Step {
   const { cli, networks } = ctx.facts;
   const wanted = [ctx.split.appNetwork, ...(ctx.settings.proxy === 'none' ? [] : [ctx.settings.proxyNetwork])];
   const missing = wanted.filter((n) => !networks.has(n));
+  // Fixed service addresses live on the app network (where both compose projects meet), so it carries the app's subnet.
+  const subnet = ctx.app.network?.subnet;
+  const ipv6 = ctx.app.network?.ipv6Subnet;
+  const addressing = [...(subnet ? ['--subnet', subnet] : []), ...(ipv6 ? ['--ipv6', '--subnet', ipv6] : [])];
+  const notes = wanted.map((n) => `${n}: ${missing.includes(n) ? 'created' : 'exists'}`);
+  if ((subnet || ipv6) && !missing.includes(ctx.split.appNetwork)) {
+    notes.push(`${ctx.split.appNetwork} already exists; fixed addresses need it to have the subnet ${[subnet, ipv6].filter(Boolean).join(' and ')}. If it was created without, stop the app and remove the network (docker network rm ${ctx.split.appNetwork}) so this deploy creates it.`);
+  }
   return {
     id: 'network',
     title: 'Ensure the Berth networks',
-    notes: wanted.map((n) => `${n}: ${missing.includes(n) ? 'created' : 'exists'}`),
-    actions: missing.map((n) => exec(cli.docker('network', 'create', '--label', 'berth.managed=true', n))),
+    notes,
+    actions: missing.map((n) => exec(cli.docker('network', 'create', '--label', 'berth.managed=true', ...(n === ctx.split.appNetwork ? addressing : []), n))),
     undo: [],
   };
 }

@@ -16,7 +16,10 @@ export function uploadStep(ctx: DockerPlanContext): Step {
   const appDir = ctx.facts.layout.appDir(ctx.app.name);
   const dirs = new Set([dir, ...ctx.files.filter((f) => f.name.includes('/')).map((f) => `${dir}/${f.name.slice(0, f.name.lastIndexOf('/'))}`)]);
   const actions: Action[] = [exec(['mkdir', '-p', ...dirs])];
-  for (const file of ctx.split.files) actions.push({ kind: 'upload', path: `${appDir}/${file.path}`, content: file.content, preview: file.content, mode: parseInt(file.mode, 8) });
+  for (const file of ctx.split.files) {
+    const content = file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content;
+    actions.push({ kind: 'upload', path: `${appDir}/${file.path}`, content, preview: file.encoding === 'base64' ? `(binary, ${content.length} bytes)` : file.content, mode: parseInt(file.mode, 8) });
+  }
   for (const file of ctx.files) actions.push({ kind: 'upload', path: `${dir}/${file.name}`, content: file.content, preview: file.preview, mode: file.mode });
   const info = `${JSON.stringify(ctx.releaseInfo, null, 2)}\n`;
   actions.push({ kind: 'upload', path: `${dir}/${INFO_FILE}`, content: info, preview: info, mode: 0o644 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { exec, type Action, type Step } from '../../engine/step.js';
-import type { DockerPlanContext, ReleaseImagePlan } from '../plan-context.js';
+import type { BuildSettings, DockerPlanContext, ReleaseImagePlan } from '../plan-context.js';
 
 /** One checkout per repository on the server, under the app's directory. */
 export function checkoutKey(git: string): string {
@@ -28,6 +28,12 @@ export function sourceStep(ctx: DockerPlanContext, localCheckoutDir: (git: strin
     if (s.kind === 'pull') {
       notes.push(`${image.service}: pull ${image.ref}.`);
       actions.push(exec(cli.docker('pull', image.ref), { cancellable: true }));
+      continue;
+    }
+    if (s.kind === 'local-dir') {
+      notes.push(`${image.service}: build ${image.ref} from ${s.context} in the app's folder (${s.dir}) on this computer, then send it to the server.`);
+      actions.push(buildAction(image, s, s.dir, (...args: string[]) => ['docker', ...args], false, 'local'));
+      actions.push({ kind: 'pipe', from: ['docker', 'save', image.ref], to: cli.docker('load'), gzip: true });
       continue;
     }
     if (s.built) {
@@ -73,12 +79,14 @@ function checkout(dir: string, url: string, commit: string, on: 'server' | 'loca
   return exec(['sh', '-c', script, 'sh', dir, url, commit], { on, cancellable: true });
 }
 
-function buildAction(image: ReleaseImagePlan, s: Extract<ReleaseImagePlan['source'], { kind: 'build' }>, dir: string, docker: (...args: string[]) => string[], buildkit: boolean, on: 'server' | 'local'): Action {
+function buildAction(image: ReleaseImagePlan, s: BuildSettings & { commit?: string }, dir: string, docker: (...args: string[]) => string[], buildkit: boolean, on: 'server' | 'local'): Action {
   const context = `${dir}/${s.context.replace(/^\.\/?/, '')}`.replace(/\/+$/, '');
   // As in compose, the Dockerfile path is relative to the build context.
   const args = Object.entries(s.args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
+  const stage = [...(s.target ? ['--target', s.target] : []), ...(s.cacheFrom ?? []).flatMap((c) => ['--cache-from', c])];
+  const label = s.commit ? ['--label', `berth.app.commit=${s.commit}`] : [];
   // --force-rm: a cancelled build leaves no intermediate containers behind.
-  const build = docker('build', '--force-rm', '--label', `berth.app.commit=${s.commit}`, '-t', image.ref, '-f', `${context || dir}/${s.dockerfile}`, ...args, context || dir);
+  const build = docker('build', '--force-rm', ...label, '-t', image.ref, '-f', `${context || dir}/${s.dockerfile}`, ...stage, ...args, context || dir);
   const argv = buildkit ? ['env', 'DOCKER_BUILDKIT=1', ...build] : build;
   return exec(argv, { on, cancellable: true });
 }

@@ -5,6 +5,7 @@ import { useServers } from '../../stores/servers-store';
 import { useTerminals } from '../terminal/terminals-store';
 import type { Server, ServerStatus } from '../../../../shared/model/server';
 import { ProbeSummary } from './ProbeSummary';
+import { AddClusterFromServer } from './AddClusterFromServer';
 
 const stateText: Record<ServerStatus['state'], string> = {
   idle: 'Not connected',
@@ -73,6 +74,7 @@ export function ServerRow({ server, onEdit, onRemove }: { server: Server; onEdit
         </div>
       )}
       {status?.probe && <ProbeSummary probe={status.probe} />}
+      {server.kind === 'ssh' && status?.probe?.kubernetesFound && <AddClusterFromServer serverId={server.id} found={status.probe.kubernetesFound} />}
     </article>
   );
 }

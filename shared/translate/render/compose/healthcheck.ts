@@ -11,6 +11,8 @@ const seconds = (n: number) => `${n}s`;
  */
 export function composeHealthcheck(check: HealthCheck, field: string): { healthcheck: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
+  // The image's own HEALTHCHECK stays off: compose takes disable alone.
+  if (check.disable) return { healthcheck: { disable: true }, diagnostics };
   let test: string[];
   if (check.command !== undefined) {
     test = typeof check.command === 'string' ? ['CMD-SHELL', check.command] : ['CMD', ...check.command];
