@@ -4,6 +4,8 @@ import type { ClusterService } from '../kube/cluster-service.js';
 import { applyEdit } from '../../shared/translate/index.js';
 import { importCompose } from '../../shared/translate/import/index.js';
 import { AppStore } from './app-store.js';
+import { AppLifecycle } from './app-lifecycle.js';
+import { ApiError } from '../../shared/api/errors.js';
 import { DestinationStore } from './destination-store.js';
 import { readLastDeployed } from './last-deployed.js';
 import { renderWithSecrets } from './render-service.js';
@@ -11,19 +13,21 @@ import { appSecretKey } from '../../shared/model/secret-keys.js';
 import { editorSchemas } from './schemas.js';
 
 type AppMethods =
-  | 'apps.list' | 'apps.get' | 'apps.save' | 'apps.remove' | 'apps.render' | 'apps.applyEdit' | 'apps.lastDeployed' | 'apps.importCompose' | 'apps.schema'
+  | 'apps.list' | 'apps.get' | 'apps.save' | 'apps.duplicate' | 'apps.remove' | 'apps.render' | 'apps.applyEdit' | 'apps.lastDeployed' | 'apps.importCompose' | 'apps.schema'
   | 'destinations.list' | 'destinations.save' | 'destinations.remove';
 
 /** `clusters` knows the Kubernetes contexts a destination may name. */
 export function appHandlers(deps: { dataDir: string; secrets: SecretStore; clusters: Pick<ClusterService, 'require'> }): PartialHandlers<AppMethods> {
   const apps = new AppStore(deps.dataDir);
   const destinations = new DestinationStore(deps.dataDir);
+  const lifecycle = new AppLifecycle(apps, deps.secrets);
   return {
     'apps.list': () => apps.list(),
     'apps.get': ({ name }) => apps.get(name),
-    'apps.save': ({ app }) => apps.save(app),
+    'apps.save': ({ app, original }) => lifecycle.save(app, original),
+    'apps.duplicate': ({ name, as }) => lifecycle.duplicate(name, as),
     'apps.remove': async ({ name }) => {
-      await apps.remove(name);
+      await lifecycle.remove(name);
       return {};
     },
     'apps.render': ({ app, destination, revealSecrets }) => renderWithSecrets(app, destination, deps.secrets, revealSecrets),
@@ -31,14 +35,21 @@ export function appHandlers(deps: { dataDir: string; secrets: SecretStore; clust
     'apps.lastDeployed': ({ name, destination }) => readLastDeployed(deps.dataDir, name, destination),
     'apps.importCompose': async ({ content, name, envFile, overrideFiles }) => {
       const result = importCompose(content, { name, envFile, ...(overrideFiles ? { overrideFiles } : {}) });
+      // The values found go to the secret store under the app's name: an existing app's must not be overwritten.
+      if (result.app && (await apps.list()).some((a) => a.name === result.app!.name)) {
+        throw new ApiError('CONFLICT', `An app named "${result.app.name}" already exists. Type another name for the import, or open that app from the list.`, 'name');
+      }
       // Values found in the compose sources go to the secret store, never back to the UI.
       if (result.app) for (const [secret, value] of Object.entries(result.secrets)) await deps.secrets.set(appSecretKey(result.app.name, secret), value);
       return { app: result.app, diagnostics: result.diagnostics };
     },
     'apps.schema': () => editorSchemas(),
     'destinations.list': () => destinations.list(),
-    'destinations.save': ({ destination }) => destinations.save(destination, async (d) => {
-      if (d.type === 'kubernetes') await deps.clusters.require(d.context);
+    'destinations.save': ({ destination, original }) => destinations.save(destination, {
+      original,
+      check: async (d) => {
+        if (d.type === 'kubernetes') await deps.clusters.require(d.context);
+      },
     }),
     'destinations.remove': async ({ name }) => {
       await destinations.remove(name);

@@ -4,6 +4,7 @@ import { App, Destination } from '../model/app.js';
 import { Diagnostic } from '../model/diagnostic.js';
 import { ContainerStatus, DeployPlanView, DeployRecord, LockInfo, ReleaseInfo } from '../model/deploy.js';
 import { ClusterList, ClusterStatus, KubeContextName, NamespaceList } from '../model/cluster.js';
+import { ForwardableService, KubeObjectName, PortForwardInfo, PortNumber } from '../model/port-forward.js';
 
 /**
  * The whole API between the UI and the core, declared once. Electron IPC and
@@ -14,8 +15,11 @@ import { ClusterList, ClusterStatus, KubeContextName, NamespaceList } from '../m
 const none = z.object({}).strict();
 const TerminalId = z.string().min(1).max(64);
 const terminalSize = { cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) };
-/** Docker's rule for container names; never an option (no leading dash). */
-const ContainerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,253}$/, 'a container name such as shop-web-1');
+/**
+ * Docker's rule for container names, or Kubernetes' `<pod>/<container>` (one slash, each part starting with a letter or
+ * digit); never an option (no leading dash), never a path beyond that one slash.
+ */
+const ContainerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,253}(\/[A-Za-z0-9][A-Za-z0-9_.-]{0,62})?$/, 'a container name such as shop-web-1, or pod/container');
 
 export const RenderTarget = z.enum(['compose', 'kubernetes']);
 export type RenderTarget = z.infer<typeof RenderTarget>;
@@ -97,7 +101,14 @@ export const methods = {
 
   'apps.list': method(none, z.array(AppSummary)),
   'apps.get': method(z.object({ name: z.string() }), App),
-  'apps.save': method(z.object({ app: App }), AppSummary),
+  /**
+   * `original` says what the save is: null creates the app (refused when the name is taken), a name saves that app
+   * (renaming it, with its secrets, when app.name differs; refused when the new name is taken). Without it the app is
+   * saved under its name, created or replaced.
+   */
+  'apps.save': method(z.object({ app: App, original: z.string().nullable().optional() }), AppSummary),
+  /** A copy of a saved app under a new name, with its secrets' values; refused when the name is taken. */
+  'apps.duplicate': method(z.object({ name: z.string(), as: App.shape.name }), AppSummary),
   'apps.remove': method(z.object({ name: z.string() }), z.object({})),
   /** Render an app (possibly unsaved) for a destination. Secrets stay masked unless revealSecrets. */
   'apps.render': method(z.object({ app: App, destination: Destination, revealSecrets: z.boolean().default(false) }), RenderResult),
@@ -116,8 +127,12 @@ export const methods = {
   'secrets.set': method(z.object({ key: z.string().regex(/^app\/[^\s]{1,200}$/, 'an app secret key (app/<app>/<NAME>)'), value: z.string().max(65536) }), z.object({})),
 
   'destinations.list': method(none, z.array(Destination)),
-  /** A Kubernetes destination's context must be one that clusters.list offers; otherwise NOT_FOUND names the ones there are. */
-  'destinations.save': method(z.object({ destination: Destination }), Destination),
+  /**
+   * Creates a destination; with `original`, changes that one (a rename when the name differs). Creating never replaces
+   * one: a name in use (any case) is CONFLICT naming it. A Kubernetes destination's context must be one that
+   * clusters.list offers; otherwise NOT_FOUND names the ones there are.
+   */
+  'destinations.save': method(z.object({ destination: Destination, original: z.string().min(1).optional() }), Destination),
   'destinations.remove': method(z.object({ name: z.string() }), z.object({})),
 
   /** Kubernetes contexts from the user's kubeconfig (as kubectl merges $KUBECONFIG), with the files read and what could not be. */
@@ -163,8 +178,27 @@ export const methods = {
   /** A shell (sh) in one of the app's containers, in a terminal with a PTY; refused for a container of another app. */
   'containers.shell': method(z.object({ app: z.string(), destination: z.string(), container: ContainerName, ...terminalSize }),
     z.object({ terminalId: TerminalId, title: z.string() })),
-  /** Restarts one of the app's containers (docker restart); refused for a container of another app. */
+  /** Restarts one of the app's containers (docker restart; on Kubernetes, deletes the pod so that its controller starts a new one); refused for a container of another app. */
   'containers.restart': method(z.object({ app: z.string(), destination: z.string(), container: ContainerName }), z.object({})),
+
+  /**
+   * Kubernetes port-forwards: a local port on 127.0.0.1 to a port of one of the app's Services (a ready pod behind it,
+   * the Service port's targetPort) or pods; each connection is its own stream. They live as long as this Berth process.
+   */
+  'portForwards.start': method(z.object({
+    app: z.string(),
+    destination: z.string(),
+    service: KubeObjectName.optional(),
+    pod: KubeObjectName.optional(),
+    /** The Service's port, or the pod's container port. */
+    port: PortNumber,
+    /** Default: a free port. */
+    localPort: PortNumber.optional(),
+  }).refine((v) => !!v.service !== !!v.pod, 'give a service or a pod, not both'), PortForwardInfo),
+  'portForwards.list': method(none, z.array(PortForwardInfo)),
+  'portForwards.stop': method(z.object({ id: z.string() }), z.object({})),
+  /** The app's Services on a Kubernetes destination with their TCP ports, for "Forward…". */
+  'portForwards.services': method(z.object({ app: z.string(), destination: z.string() }), z.array(ForwardableService)),
 
   /** Opens http(s) links in the user's browser; anything else is refused. */
   'shell.openExternal': method(z.object({ url: z.string().url() }), z.object({})),
@@ -205,6 +239,8 @@ export const events = {
   'deploy.log': z.object({ deployId: z.string(), data: z.string() }),
   /** A source of Kubernetes contexts changed (a kubeconfig file was edited); the UI lists them again. */
   'clusters.changed': z.object({ source: z.string() }),
+  /** The port-forwards changed (started, stopped, a connection opened or closed, one failed): all of them. */
+  'portForwards.changed': z.object({ forwards: z.array(PortForwardInfo) }),
   /** A prompt was answered elsewhere or timed out; the UI closes it. */
   'prompt.closed': z.object({ promptId: z.string() }),
 } as const;

@@ -37,6 +37,21 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'other.env'), 'TAG=2.0\nDB_PASSWORD=other\n');
   fs.writeFileSync(path.join(dir, 'profiles.yml'), 'services:\n  web:\n    image: x\n  debug:\n    image: y\n    profiles: [dev]\n');
   fs.writeFileSync(path.join(dir, 'broken.yml'), 'services:\n  a:\n    image: x\n  a_b:\n    image: x\n  a-b:\n    image: x\n');
+  fs.mkdirSync(path.join(dir, 'site/conf.d'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'site/nginx.conf'), 'events {}\n');
+  fs.writeFileSync(path.join(dir, 'site/conf.d/app.conf'), 'server { location / { proxy_pass http://app:3000; } }\n');
+  fs.writeFileSync(path.join(dir, 'site/logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]));
+  fs.writeFileSync(path.join(dir, 'site/compose.yml'), [
+    'services:',
+    '  web:',
+    '    image: nginx',
+    '    restart: always',
+    '    volumes: ["./nginx.conf:/etc/nginx/nginx.conf:ro", "./conf.d:/etc/nginx/conf.d:ro", "./logo.png:/srv/logo.png:ro", "./data:/data"]',
+    '  app:',
+    '    image: app',
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'site/missing.yml'), 'services:\n  web:\n    image: nginx\n    volumes: ["./default.conf:/etc/nginx/conf.d/default.conf:ro"]\n');
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -51,7 +66,7 @@ describe('berth import', () => {
     expect(r.stdout).not.toContain('hunter2');
     expect(r.stderr).not.toContain('hunter2');
     expect(r.stdout + r.stderr).not.toContain('from-host-env');
-    expect(r.stderr).toMatch(/^compose\.yml:4:5: warning IMPORT_UNSUPPORTED_CONTAINER_NAME: /m);
+    expect(app.services['web-app']?.containerName).toBe('web');
     expect(r.stderr).toMatch(/^compose\.yml:2:3: warning IMPORT_NAME_NORMALISED: /m);
   });
 
@@ -66,6 +81,22 @@ describe('berth import', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^broken\.yml:6:3: error IMPORT_NAME_COLLISION: /m);
+  });
+
+  it('inlines the files and config directories bound beside the compose file; a missing one is an error', () => {
+    const r = berth('site/compose.yml');
+    expect(r.code).toBe(0);
+    const web = App.parse(load(r.stdout)).services.web!;
+    expect(web.files).toEqual([
+      { path: '/etc/nginx/nginx.conf', content: 'events {}\n', source: './nginx.conf' },
+      { path: '/etc/nginx/conf.d/app.conf', content: 'server { location / { proxy_pass http://app:3000; } }\n', source: './conf.d/app.conf' },
+      { path: '/srv/logo.png', content: 'iVBORw0KGgoA/w==', encoding: 'base64', source: './logo.png' },
+    ]);
+    expect(web.mounts).toEqual([{ hostPath: './data', path: '/data', readOnly: false }]);
+    expect(App.parse(load(r.stdout)).services.app!.ports).toEqual([{ port: 3000, protocol: 'tcp' }]);
+    const missing = berth('site/missing.yml');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^site\/missing\.yml:4:15: error IMPORT_BIND_SOURCE_MISSING: .*\.\/default\.conf/m);
   });
 
   it('rejects a missing file and bad usage', () => {

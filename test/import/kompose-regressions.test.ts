@@ -82,7 +82,7 @@ describe('kompose mistakes, not repeated', () => {
   it('env values are strings, never numbers (kubectl rejects numbers)', () => {
     const r = importOk('services:\n  a:\n    image: x\n    environment:\n      PORT: 8080\n      DEBUG: true\n');
     expect(service(r, 'a').env).toEqual({ PORT: '8080', DEBUG: 'true' });
-    const deployment = objects('services:\n  a:\n    image: x\n    environment:\n      PORT: 8080\n').find((o) => o.kind === 'Deployment')!;
+    const deployment = objects('services:\n  a:\n    image: x\n    restart: always\n    environment:\n      PORT: 8080\n').find((o) => o.kind === 'Deployment')!;
     expect(containerOf(deployment).env).toEqual([{ name: 'PORT', value: '8080' }]);
   });
 });

@@ -21,11 +21,10 @@ describe('compose → app definition', () => {
       { port: 80, protocol: 'tcp', publish: 8080 },
       { port: 9000, protocol: 'tcp' },
       { port: 53, protocol: 'udp', publish: 53 },
-      { port: 5432, protocol: 'tcp' },
+      { port: 5432, protocol: 'tcp', publish: 5432, hostIp: '127.0.0.1' },
       { port: 443, protocol: 'tcp', publish: 8443 },
       { port: 3000, protocol: 'tcp' },
     ]);
-    expect(codes(r)).toContain('IMPORT_PORT_HOST_IP');
   });
 
   it('reads volumes: named, bind, anonymous, Coolify content; declares named volumes', () => {
@@ -80,7 +79,7 @@ describe('compose → app definition', () => {
   it('reads depends_on as list or map', () => {
     const r = importOk('services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on:\n      a: {condition: service_healthy}\n');
     expect(service(r, 'a').dependsOn).toEqual(['b']);
-    expect(service(r, 'b').dependsOn).toEqual(['a']);
+    expect(service(r, 'b').dependsOn).toEqual([{ service: 'a', condition: 'healthy', required: true, restart: false }]);
   });
 
   it('reads resources from deploy and from top-level cpus/mem_limit/mem_reservation, and replicas', () => {
@@ -116,7 +115,7 @@ describe('compose → app definition', () => {
     expect(service(r, 'a').entrypoint).toEqual(['/docker-entrypoint.sh']);
     expect(service(r, 'a').command).toEqual(['sh', '-c', 'echo $HOME && ls', '--flag=a b']);
     expect(service(r, 'b').command).toEqual(['npm', 'run', 'migrate', '&&', 'npm', 'start']);
-    expect(codes(r)).toEqual(['IMPORT_COMMAND_SHELL_OPERATOR']);
+    expect(codes(r).filter((c) => c !== 'IMPORT_RUNS_ONCE')).toEqual(['IMPORT_COMMAND_SHELL_OPERATOR']);
   });
 
   it('applies extends from the same file and from another file', () => {
@@ -159,7 +158,7 @@ describe('compose → app definition', () => {
     expect(broken.diagnostics[0]!.line).toBeGreaterThan(0);
   });
 
-  it('turns secrets read from *_FILE variables into secret references and configs into files', () => {
+  it('mounts compose secrets as secret files (keeping *_FILE variables) and configs as files', () => {
     const r = importOk(`services:
   db:
     image: postgres
@@ -176,7 +175,8 @@ configs:
   conf:
     content: "key=1"
 `, { loadFile: (p) => (p === './db_password.txt' ? 's3cret\n' : undefined) });
-    expect(service(r, 'db').env).toEqual({ POSTGRES_PASSWORD: { secret: 'db_password', scope: 'runtime' } });
+    expect(service(r, 'db').env).toEqual({ POSTGRES_PASSWORD_FILE: '/run/secrets/db_password' });
+    expect(service(r, 'db').secretFiles).toEqual([{ secret: 'db_password' }]);
     expect(r.secrets).toEqual({ db_password: 's3cret' });
     expect(service(r, 'db').files).toEqual([{ path: '/etc/app.conf', content: 'key=1' }]);
     expect(JSON.stringify(r.app)).not.toContain('s3cret');
@@ -189,7 +189,7 @@ configs:
     expect(JSON.stringify(r.app)).not.toContain('abc123');
   });
 
-  it('warns, with the position, about every construct it does not carry over', () => {
+  it('keeps what Compose runs: typed where Berth models it, verbatim under compose: otherwise, with the position', () => {
     const r = importOk(`services:
   a:
     image: x
@@ -203,19 +203,22 @@ configs:
     logging: {driver: syslog}
     links: [b]
     frobnicate: 1
+    develop: {watch: []}
   b:
     build: ./b
 `, { fileName: 'compose.yml' });
+    const a = service(r, 'a');
+    expect(a).toMatchObject({ containerName: 'fixed', privileged: true, capAdd: ['NET_ADMIN'], sysctls: { 'net.core.somaxconn': 1024 } });
+    expect(a.compose).toEqual({ network_mode: 'host', devices: ['/dev/ttyUSB0'], ulimits: { nofile: 1024 }, logging: { driver: 'syslog' }, links: ['b'] });
     const byCode = new Map(r.diagnostics.map((d) => [d.code, d]));
-    for (const [code, line] of [
-      ['IMPORT_UNSUPPORTED_CONTAINER_NAME', 4], ['IMPORT_UNSUPPORTED_PRIVILEGED', 5], ['IMPORT_UNSUPPORTED_NETWORK_MODE', 6],
-      ['IMPORT_UNSUPPORTED_CAP_ADD', 7], ['IMPORT_UNSUPPORTED_DEVICES', 8], ['IMPORT_UNSUPPORTED_ULIMITS', 9],
-      ['IMPORT_UNSUPPORTED_SYSCTLS', 10], ['IMPORT_UNSUPPORTED_LOGGING', 11], ['IMPORT_UNSUPPORTED_LINKS', 12],
-      ['IMPORT_UNKNOWN_KEY', 13], ['IMPORT_BUILD_ONLY', 15],
+    for (const [code, severity, line] of [
+      ['IMPORT_COMPOSE_KEPT', 'info', 6], ['IMPORT_UNKNOWN_KEY', 'warning', 13], ['IMPORT_LOCAL_DEV_DEVELOP', 'warning', 14], ['IMPORT_BUILD_ONLY', 'warning', 16],
     ] as const) {
-      expect(byCode.get(code), code).toMatchObject({ severity: 'warning', file: 'compose.yml', line, column: 5 });
+      expect(byCode.get(code), code).toMatchObject({ severity, file: 'compose.yml', line, column: 5 });
     }
-    expect(service(r, 'b').build).toEqual({ git: '.', context: './b', dockerfile: 'Dockerfile', ref: 'main' });
+    expect(byCode.get('IMPORT_COMPOSE_KEPT')!.message).toContain('network_mode, devices, ulimits, logging, links');
+    expect(r.diagnostics.filter((d) => d.code === 'IMPORT_COMPOSE_KEPT')).toHaveLength(1);
+    expect(service(r, 'b').build).toEqual({ context: './b', dockerfile: 'Dockerfile', ref: 'main' });
   });
 });
 
@@ -283,14 +286,14 @@ describe('routes', () => {
       url: 'https://ghost.example.com',
       host: 'ghost.example.com',
       database__connection__password: { secret: 'SERVICE_PASSWORD_MYSQL' },
-      DSN: { secret: 'DSN' },
+      DSN: { template: 'mysql://${secret:SERVICE_USER_MYSQL}:${secret:SERVICE_PASSWORD_MYSQL}@mysql/ghost' },
     });
     const mysql = service(r, 'mysql');
     expect(mysql.env.MYSQL_PASSWORD).toEqual({ secret: 'SERVICE_PASSWORD_MYSQL', scope: 'runtime' });
     // A shell line can expand the secret from the container's environment.
     expect(mysql.healthcheck?.command).toBe('mysqladmin ping -u root -p${SERVICE_PASSWORD_MYSQL}');
     expect(mysql.ports).toEqual([{ port: 3306, protocol: 'tcp' }]);
-    expect(codes(r)).toEqual(expect.arrayContaining(['IMPORT_ROUTE_DOMAIN_PLACEHOLDER', 'IMPORT_GENERATED_SECRET', 'IMPORT_SECRET_COMPOSITE']));
+    expect(codes(r)).toEqual(expect.arrayContaining(['IMPORT_ROUTE_DOMAIN_PLACEHOLDER', 'IMPORT_GENERATED_SECRET', 'IMPORT_SECRET_TEMPLATE']));
     expect(JSON.stringify(r.app)).not.toMatch(/[\uE000-\uE002]/);
   });
 });

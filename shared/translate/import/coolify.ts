@@ -38,6 +38,7 @@ export const secretMarker = (name: string): string => `${SECRET_OPEN}${name}${SE
 const MARKER = new RegExp(`${SECRET_OPEN}([A-Za-z0-9_]+)${SECRET_CLOSE}`, 'g');
 
 export function markedSecrets(text: string): string[] {
+  if (!text.includes(SECRET_OPEN)) return [];
   return [...text.matchAll(MARKER)].map((m) => m[1]!);
 }
 
@@ -48,4 +49,4 @@ export function soleSecret(text: string): string | undefined {
 }
 
 /** Writes markers back as `${NAME}`, a reference a shell in the container can expand from its environment. */
-export const unmarkSecrets = (text: string): string => text.replace(MARKER, (_m, name: string) => `\${${name}}`);
+export const unmarkSecrets = (text: string): string => (text.includes(SECRET_OPEN) ? text.replace(MARKER, (_m, name: string) => `\${${name}}`) : text);

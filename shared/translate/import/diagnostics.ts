@@ -14,12 +14,14 @@ export class DiagnosticSink {
 
   report(severity: Diagnostic['severity'], code: string, message: string, origin?: Origin, field?: string): void {
     const position = origin?.source?.positionOf(origin.path);
+    // In a document merged from several files, the position knows which file the construct is in.
+    const file = position?.file ?? origin?.file;
     this.items.push({
       severity,
       code,
       message,
       ...(field ? { field } : {}),
-      ...(origin?.file ? { file: origin.file } : {}),
+      ...(file ? { file } : {}),
       ...(position ? { line: position.line, column: position.column } : {}),
     });
   }

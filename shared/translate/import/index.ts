@@ -1,4 +1,3 @@
-import { parse as parseDotenv } from 'dotenv';
 import { App, APP_API_VERSION } from '../../model/app.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { at, DiagnosticSink, type Origin } from './diagnostics.js';
@@ -8,8 +7,13 @@ import { interpolate, type Lookup } from './interpolate.js';
 import { isRecord } from './lists.js';
 import { toDnsLabel } from './names.js';
 import { assignRoutesAndPorts } from './routes.js';
-import { SecretCollector } from './secrets.js';
+import { settleReachability } from './reachability.js';
+import { SecretCollector, secretVariables } from './secrets.js';
 import { convertService, type ConvertedService } from './service.js';
+import type { NetworkSettings } from './context.js';
+import { collectSecretUses } from './secret-uses.js';
+import { referenceSecretsInShellLines, templateEmbeddedSecrets } from './embedded-secrets.js';
+import { loadDotenv, loadProject, type ComposeFile } from './project.js';
 import { parseYaml, YamlParseError, type ParsedYaml, type YamlPath } from './yaml-source.js';
 
 export interface ImportOptions {
@@ -21,8 +25,19 @@ export interface ImportOptions {
   fileName?: string;
   /** Selected compose profiles; services in other profiles are left out. */
   profiles?: string[];
-  /** Reads files the compose file names (extends.file, env_file, secrets, configs), relative to the compose file. */
+  /**
+   * Compose files merged over this one, in order, as `docker compose -f this -f …` (the override file compose reads by
+   * default is one: see discoverOverride). Names are shown in diagnostics.
+   */
+  overrideFiles?: ComposeFile[];
+  /** App name when neither `name` nor the compose file's top-level `name:` gives one (the CLI passes the directory's name). */
+  defaultName?: string;
+  /** Reads files the compose file names (extends.file, env_file, secrets, configs, bound files, include), relative to the compose file. */
   loadFile?: (path: string) => string | undefined;
+  /** Reads a bound file's raw bytes, so files that are not UTF-8 text are kept exactly (base64); falls back to loadFile. */
+  loadBytes?: (path: string) => Uint8Array | undefined;
+  /** Lists a bound directory (relative to the compose file): entry names, subdirectories ending in `/`; undefined when it is not a readable directory. */
+  listDir?: (path: string) => string[] | undefined;
 }
 
 export interface ImportResult {
@@ -33,15 +48,7 @@ export interface ImportResult {
   secrets: Record<string, string>;
 }
 
-const TOP_LEVEL_KEYS = new Set(['version', 'name', 'services', 'volumes', 'networks', 'secrets', 'configs']);
-
-/** `.env` values may refer to earlier ones (`B=${A}/x`), as in compose. */
-function loadDotenv(content: string | undefined): Record<string, string> {
-  const values: Record<string, string> = {};
-  if (content === undefined) return values;
-  for (const [key, raw] of Object.entries(parseDotenv(content))) values[key] = interpolate(raw, (n) => values[n]).value;
-  return values;
-}
+const TOP_LEVEL_KEYS = new Set(['version', 'name', 'services', 'volumes', 'networks', 'secrets', 'configs', 'include']);
 
 interface Interpolation {
   lookup: Lookup;
@@ -50,11 +57,13 @@ interface Interpolation {
   unset: Map<string, Origin>;
 }
 
-function createInterpolation(dotenv: Record<string, string>): Interpolation {
+/** `secret` names the .env variables whose values are secrets: they interpolate as markers, never as their value. */
+function createInterpolation(dotenv: Record<string, string>, secret: ReadonlySet<string> = new Set()): Interpolation {
   return {
     routeRefs: new Map(),
     unset: new Map(),
     lookup: (name) => {
+      if (secret.has(name)) return secretMarker(name);
       if (name in dotenv) return dotenv[name];
       const route = parseRouteVariable(name);
       if (route) return route.kind === 'url' ? `https://${placeholderDomain(route.id)}` : placeholderDomain(route.id);
@@ -92,11 +101,6 @@ function interpolateTree(value: unknown, path: YamlPath, file: string | undefine
   return value;
 }
 
-function reportParseError(err: YamlParseError, file: string | undefined, sink: DiagnosticSink): void {
-  const source: ParsedYaml = { value: undefined, positionOf: () => err.position };
-  sink.error(err.code, err.message, { file, source, path: [] });
-}
-
 /** Replaces any generated-secret marker still in the definition by `${NAME}`, so none can leak into output. */
 function unmarkDeep(value: unknown, found: Set<string>): unknown {
   if (typeof value === 'string') {
@@ -118,30 +122,40 @@ export function importCompose(content: string, options: ImportOptions = {}): Imp
   const file = options.fileName;
   const failed = (): ImportResult => ({ app: null, diagnostics: sink.items, secrets: {} });
 
-  let parsed: ParsedYaml;
-  try {
-    parsed = parseYaml(content, file);
-  } catch (err) {
-    if (!(err instanceof YamlParseError)) throw err;
-    reportParseError(err, file, sink);
-    return failed();
-  }
+  // ---- the project: this file, the files merged over it and what it includes, as one interpolated document ----
+  const dotenv = loadDotenv(options.envFile);
+  let secretVars = new Set<string>();
+  let state = createInterpolation(dotenv, secretVars);
+  const project = loadProject(
+    { main: { name: file, content }, overrides: options.overrideFiles ?? [], loadFile: options.loadFile, variables: dotenv },
+    {
+      sink,
+      prepare: (raw) => {
+        secretVars = new Set(raw.flatMap((doc) => [...secretVariables(doc, dotenv)]));
+        state = createInterpolation(dotenv, secretVars);
+      },
+      // An included project sees its own env_file over the main .env; unset variables are reported once for all.
+      interpolate: (value, source, name, variables) =>
+        interpolateTree(value, [], name, source, variables === dotenv ? state : { ...state, lookup: createInterpolation(variables, secretVars).lookup }, sink),
+    },
+  );
+  if (!project) return failed();
+  const parsed = project.source;
   const root: Origin = { file, source: parsed, path: [] };
-  if (!isRecord(parsed.value) || !isRecord(parsed.value.services) || Object.keys(parsed.value.services).length === 0) {
+  if (!isRecord(project.value.services) || Object.keys(project.value.services).length === 0) {
     sink.error('IMPORT_NO_SERVICES', 'The file has no services section, so it is not a compose file Berth can import. Check that you picked docker-compose.yml.', at(root, 'services'));
     return failed();
   }
-
-  const dotenv = loadDotenv(options.envFile);
-  const state = createInterpolation(dotenv);
-  const doc = interpolateTree(parsed.value, [], file, parsed, state, sink) as Record<string, unknown>;
+  if (project.files.length > 1) {
+    sink.info('IMPORT_FILES_MERGED', `${project.files.map((f) => (f.file === undefined ? `the ${f.role}` : `${f.file} (${f.role})`)).join(', ')} were merged into one app, as docker compose merges them. Each finding names the file it is about.`, root);
+  }
+  const doc = project.value;
 
   for (const key of Object.keys(doc)) {
     if (TOP_LEVEL_KEYS.has(key) || key.startsWith('x-')) continue;
-    if (key === 'include') sink.warn('IMPORT_UNSUPPORTED_INCLUDE', 'include is not supported: import the included files separately, or merge them into this one.', at(root, key));
-    else sink.warn('IMPORT_UNKNOWN_KEY', `"${key}" is not a top-level compose key Berth knows; it was not imported.`, at(root, key));
+    sink.warn('IMPORT_UNKNOWN_KEY', `"${key}" is not a top-level compose key Berth knows; it was not imported.`, at(root, key));
   }
-  if (doc.networks !== undefined) sink.info('IMPORT_NETWORKS_MERGED', 'Top-level networks are not carried over: Berth puts all services of an app on one network.', at(root, 'networks'));
+  if (doc.networks !== undefined) sink.info('IMPORT_NETWORKS_MERGED', 'Top-level networks become one: Berth puts all services of an app on one network, keeping the subnet that fixed addresses need; other network settings (drivers, external networks) are not carried over.', at(root, 'networks'));
 
   // ---- extends ----
   const otherFiles = new Map<string, { services: ServiceMap } | { error: string }>();
@@ -207,18 +221,20 @@ export function importCompose(content: string, options: ImportOptions = {}): Imp
     owners.set(name, original);
     serviceNames.set(original, name);
     if (name !== original) {
-      sink.warn('IMPORT_NAME_NORMALISED', `Service "${original}" is now "${name}": names must be DNS-1123 labels to work on every target. Services that reach it by the old host name must use "${name}".`, origin, `services.${name}`);
+      sink.warn('IMPORT_NAME_NORMALISED', `Service "${original}" is now "${name}": names must be DNS-1123 labels to work on every target. Where other services use the old host name, it is kept as an alias; better, change them to "${name}".`, origin, `services.${name}`);
     }
   }
 
-  const appName = toDnsLabel(options.name ?? (typeof doc.name === 'string' ? doc.name : 'app'));
+  const appName = toDnsLabel(options.name ?? (typeof doc.name === 'string' && doc.name !== '' ? doc.name : (options.defaultName ?? 'app')));
   if (options.name !== undefined && appName !== options.name) sink.warn('IMPORT_NAME_NORMALISED', `The app name "${options.name}" is now "${appName}" (a DNS-1123 label).`, undefined, 'name');
 
   // ---- volumes ----
   const topVolumes = isRecord(doc.volumes) ? doc.volumes : {};
   const volumes: Record<string, { size?: string }> = {};
   const volumeOwners = new Map<string, string>();
+  const usedVolumes = new Set<string>();
   const useVolume = (source: string, origin: Origin) => {
+    usedVolumes.add(source);
     const name = toDnsLabel(source, 'data');
     const owner = volumeOwners.get(name);
     if (owner !== undefined && owner !== source) {
@@ -237,7 +253,10 @@ export function importCompose(content: string, options: ImportOptions = {}): Imp
     return name;
   };
 
+  // .env secrets own their names in the store; a literal credential with the same name and another value gets a qualified one.
+  for (const secret of secretVars) secrets.values[secret] = dotenv[secret]!;
   const converted = new Map<string, ConvertedService>();
+  const network: NetworkSettings = {};
   for (const [original, raw] of resolved) {
     const name = serviceNames.get(original);
     if (!name) continue;
@@ -248,15 +267,18 @@ export function importCompose(content: string, options: ImportOptions = {}): Imp
       serviceNames,
       useVolume,
       dotenv,
-      loadFile: options.loadFile,
+      lookup: state.lookup,
+      files: { loadFile: options.loadFile, loadBytes: options.loadBytes, listDir: options.listDir },
       topSecrets: isRecord(doc.secrets) ? doc.secrets : {},
       topConfigs: isRecord(doc.configs) ? doc.configs : {},
+      topNetworks: isRecord(doc.networks) ? doc.networks : {},
+      network,
       secrets,
       interpolate: (text, origin) => String(interpolateTree(text, origin.path, origin.file, parsed, state, sink)),
     }));
   }
   for (const source of Object.keys(topVolumes)) {
-    if (!volumeOwners.has(source)) sink.info('IMPORT_VOLUME_UNUSED', `Volume "${source}" is declared but no imported service mounts it; it was left out.`, at(root, 'volumes', source));
+    if (!usedVolumes.has(source)) sink.info('IMPORT_VOLUME_UNUSED', `Volume "${source}" is declared but no imported service mounts it; it was left out.`, at(root, 'volumes', source));
   }
 
   for (const [name, origin] of state.unset) {
@@ -269,20 +291,32 @@ export function importCompose(content: string, options: ImportOptions = {}): Imp
     if (name) routeRefs.set(name, ids);
   }
   const services = assignRoutesAndPorts(converted, routeRefs, sink);
+  const originals = new Map([...serviceNames].map(([original, name]) => [name, original]));
+  settleReachability({
+    services,
+    originals,
+    healthPorts: new Map([...converted].map(([name, c]) => [name, c.healthPort])),
+    restartWritten: new Set([...converted].filter(([, c]) => c.restartWritten).map(([name]) => name)),
+    originOf: (name) => (originals.has(name) ? at(root, 'services', originals.get(name)!) : undefined),
+    sink,
+  });
 
-  const generated = new Set<string>();
-  for (const service of Object.values(services)) {
-    for (const value of Object.values(service.env ?? {})) {
-      if (typeof value === 'object' && 'secret' in value && isGeneratedSecret(value.secret)) generated.add(value.secret);
+  templateEmbeddedSecrets(services, secrets.values, sink);
+  referenceSecretsInShellLines(services, secrets.values, sink);
+  const uses = collectSecretUses(services);
+  for (const [secret, places] of uses) {
+    if (isGeneratedSecret(secret) && !(secret in dotenv)) {
+      sink.info('IMPORT_GENERATED_SECRET', `${secret} is a value Coolify generates; it is now a secret reference (${places.join(', ')}), and Berth generates a value for it on first deploy unless you set one.`, undefined, 'services');
+    } else if (secretVars.has(secret)) {
+      sink.info('IMPORT_SECRET_FROM_ENV_FILE', `${secret} from the .env file is a secret, so its value goes to the secret store and the definition only references it (${places.join(', ')}).`, undefined, 'services');
     }
   }
-  for (const secret of generated) {
-    sink.info('IMPORT_GENERATED_SECRET', `${secret} is a value Coolify generates; it is now a secret reference, and Berth generates a value for it on first deploy unless you set one.`, undefined, 'services');
-  }
+
+  for (const secret of secretVars) if (!uses.has(secret) && secrets.values[secret] === dotenv[secret]) delete secrets.values[secret];
 
   const leaked = new Set<string>();
-  const input = unmarkDeep({ apiVersion: APP_API_VERSION, kind: 'App', name: appName, services, volumes }, leaked);
-  if (leaked.size > 0) sink.warn('IMPORT_SECRET_OUTSIDE_ENV', `Generated secrets ${[...leaked].join(', ')} are used where Berth cannot reference a secret; they are written as \${NAME}. Move them into environment variables.`);
+  const input = unmarkDeep({ apiVersion: APP_API_VERSION, kind: 'App', name: appName, services, volumes, ...(network.subnet || network.ipv6Subnet ? { network } : {}) }, leaked);
+  if (leaked.size > 0) sink.warn('IMPORT_SECRET_OUTSIDE_ENV', `Secrets ${[...leaked].join(', ')} are used where Berth cannot reference a secret; they are written as \${NAME} so no value is in the definition. Move them into environment variables.`);
 
   const checked = App.safeParse(input);
   if (!checked.success) {

@@ -2,13 +2,15 @@ import type { z } from 'zod';
 import type { Route, ServicePort } from '../../model/app.js';
 import type { DiagnosticSink, Origin } from './diagnostics.js';
 import { placeholderDomain } from './coolify.js';
-import { wellKnownPort, type ConvertedService, type ServiceInput } from './service.js';
+import { wellKnownPort } from '../references.js';
+import type { ConvertedService, ServiceInput } from './service.js';
 
 type RouteInput = z.input<typeof Route>;
 type PortInput = z.input<typeof ServicePort>;
 
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LOOPBACK_OR_ANY = /^(0\.0\.0\.0|::|)$/;
+/** Publishing on every address is the default; any other host IP is kept (127.0.0.1 keeps a port off the network). */
+const ANY_ADDRESS = /^(0\.0\.0\.0|::|)$/;
 
 /** The container port a route goes to when the source does not say: the only declared port, the health check's, or a well-known one. */
 function knownPort(c: ConvertedService): number | undefined {
@@ -86,10 +88,6 @@ export function assignRoutesAndPorts(converted: Map<string, ConvertedService>, r
         sink.info('IMPORT_PUBLISH_DROPPED_ROUTED', `Port ${p.container} of "${name}" is reached through its route, so host port ${publish} is no longer published.`, undefined, `services.${name}.ports`);
         publish = undefined;
       }
-      if (publish !== undefined && p.hostIp !== undefined && !LOOPBACK_OR_ANY.test(p.hostIp)) {
-        sink.warn('IMPORT_PORT_HOST_IP', `Port ${publish} of "${name}" was published only on ${p.hostIp}; Berth cannot bind to one address, and publishing on all of them would expose it, so it is not published. Reach it through a route or an SSH tunnel.`, undefined, `services.${name}.ports`);
-        publish = undefined;
-      }
       const existing = byKey.get(key);
       if (existing) {
         if (publish !== undefined && existing.publish !== undefined && existing.publish !== publish) {
@@ -98,7 +96,8 @@ export function assignRoutesAndPorts(converted: Map<string, ConvertedService>, r
         existing.publish ??= publish;
         continue;
       }
-      const port: PortInput = { port: p.container, protocol: p.protocol, ...(publish !== undefined ? { publish } : {}), ...(p.name && PORT_NAME.test(p.name) && p.name.length <= 15 ? { name: p.name } : {}) };
+      const hostIp = publish !== undefined && p.hostIp !== undefined && !ANY_ADDRESS.test(p.hostIp) ? p.hostIp : undefined;
+      const port: PortInput = { port: p.container, protocol: p.protocol, ...(publish !== undefined ? { publish } : {}), ...(hostIp ? { hostIp } : {}), ...(p.name && PORT_NAME.test(p.name) && p.name.length <= 15 ? { name: p.name } : {}) };
       byKey.set(key, port);
       ports.push(port);
     }
@@ -107,20 +106,6 @@ export function assignRoutesAndPorts(converted: Map<string, ConvertedService>, r
         const added: PortInput = { port, protocol: 'tcp' };
         byKey.set(`${port}/tcp`, added);
         ports.push(added);
-      }
-    }
-    if (ports.length === 0) {
-      const fromHealth = c.healthPort;
-      const fromImage = wellKnownPort(c.service.image);
-      const port = fromHealth ?? fromImage;
-      if (port !== undefined) {
-        ports.push({ port, protocol: 'tcp' });
-        sink.info(
-          fromHealth !== undefined ? 'IMPORT_PORT_FROM_HEALTHCHECK' : 'IMPORT_PORT_FROM_IMAGE',
-          `"${name}" declares no ports; port ${port} (${fromHealth !== undefined ? 'from its health check' : `usual for ${c.service.image}`}) was added so other services can reach it on Kubernetes too.`,
-          undefined,
-          `services.${name}.ports`,
-        );
       }
     }
     out[name] = { ...c.service, ...(ports.length > 0 ? { ports } : {}), ...(serviceRoutes.length > 0 ? { routes: serviceRoutes } : {}) };

@@ -34,3 +34,16 @@ export function parseCpus(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
+
+/**
+ * A file mode as compose writes it (`0440`, `"0440"`, or the number YAML made of
+ * it) → octal text. YAML 1.2 reads `0440` as the decimal 440, and `0o440` as 288;
+ * digits that are all octal are taken as written, anything else as a number.
+ */
+export function parseFileMode(value: unknown): string | undefined {
+  let text: string | undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) text = /^[0-7]{3,4}$/.test(String(value)) ? String(value) : value.toString(8);
+  else if (typeof value === 'string') text = value.trim().replace(/^0o/i, '');
+  if (text === undefined || !/^[0-7]{1,4}$/.test(text)) return undefined;
+  return text.padStart(4, '0').slice(-4);
+}

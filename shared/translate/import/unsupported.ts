@@ -1,77 +1,30 @@
 /**
- * Service keys the app definition has no field for. Each is reported with the code
- * IMPORT_UNSUPPORTED_<KEY> and this explanation, so nothing disappears silently.
+ * Service keys Compose runs that the app definition has no typed field for.
+ * They are kept verbatim in `service.compose` so the Docker output runs exactly
+ * what the compose file ran; the Kubernetes renderer reports each one it cannot
+ * express. Nothing Compose runs is dropped.
  */
-export const UNSUPPORTED_SERVICE_KEYS: Record<string, string> = {
-  network_mode: 'Berth runs every service of an app on the app\'s own network; host or shared network namespaces are not carried over.',
-  privileged: 'Privileged containers are not carried over; add them back as an override only if you trust the image with the whole host.',
-  cap_add: 'Added Linux capabilities are not carried over; add them as an override if the image needs them.',
-  cap_drop: 'Dropped Linux capabilities are not carried over; add them as an override.',
-  devices: 'Host devices are not carried over; they tie the service to one machine.',
-  ulimits: 'ulimits are not carried over; add them as a compose override if needed.',
-  sysctls: 'sysctls are not carried over; Kubernetes allows only a few namespaced ones.',
-  logging: 'Logging drivers are not carried over; Berth reads container logs from the runtime.',
-  container_name: 'container_name is dropped: a fixed name prevents scaling and side-by-side deploys. Other services reach this one by its service name.',
-  links: 'links are not needed: services reach each other by service name on the app network.',
-  external_links: 'external_links are not carried over; connect to outside containers by host name.',
-  extra_hosts: 'extra_hosts are not carried over; add them as an override (hostAliases on Kubernetes).',
-  dns: 'Custom DNS servers are not carried over.',
-  dns_search: 'Custom DNS search domains are not carried over.',
-  dns_opt: 'DNS options are not carried over.',
-  security_opt: 'security_opt is not carried over; add it as a compose override if needed.',
-  shm_size: 'shm_size is not carried over; add a compose override (or a memory emptyDir at /dev/shm on Kubernetes).',
-  tmpfs: 'tmpfs mounts are not carried over; the service writes to its container filesystem instead.',
-  ipc: 'IPC namespace settings are not carried over.',
-  pid: 'PID namespace settings are not carried over.',
-  uts: 'UTS namespace settings are not carried over.',
-  userns_mode: 'User namespace settings are not carried over.',
-  cgroup: 'cgroup settings are not carried over.',
-  cgroup_parent: 'cgroup_parent is not carried over.',
-  cpu_shares: 'cpu_shares is not carried over; use resources.reservations.cpus.',
-  cpu_quota: 'cpu_quota is not carried over; use resources.limits.cpus.',
-  cpu_period: 'cpu_period is not carried over; use resources.limits.cpus.',
-  cpuset: 'cpuset pins the service to host CPUs and is not carried over.',
-  cpu_count: 'cpu_count is not carried over; use resources.limits.cpus.',
-  cpu_percent: 'cpu_percent is not carried over; use resources.limits.cpus.',
-  cpu_rt_runtime: 'Realtime CPU settings are not carried over.',
-  cpu_rt_period: 'Realtime CPU settings are not carried over.',
-  memswap_limit: 'memswap_limit is not carried over; use resources.limits.memory.',
-  mem_swappiness: 'mem_swappiness is not carried over.',
-  oom_kill_disable: 'oom_kill_disable is not carried over.',
-  oom_score_adj: 'oom_score_adj is not carried over.',
-  pids_limit: 'pids_limit is not carried over.',
-  blkio_config: 'Block IO limits are not carried over.',
-  device_cgroup_rules: 'Device cgroup rules are not carried over.',
-  gpus: 'GPU requests are not carried over; add them as an override for your target.',
-  runtime: 'A custom container runtime is not carried over.',
-  isolation: 'isolation is not carried over.',
-  storage_opt: 'storage_opt is not carried over.',
-  volumes_from: 'volumes_from is not carried over; mount the same named volume in both services instead.',
-  mac_address: 'A fixed MAC address is not carried over.',
-  hostname: 'hostname is not carried over: the service name is the host name other services use.',
-  domainname: 'domainname is not carried over.',
-  platform: 'platform is not carried over; the target pulls the image for its own architecture.',
-  pull_policy: 'pull_policy is not carried over; Berth pulls images on deploy.',
-  read_only: 'A read-only root filesystem is not carried over; add it as an override.',
-  group_add: 'Supplementary groups are not carried over.',
-  init: 'init is not carried over; add it as a compose override if the image needs a reaper.',
-  stdin_open: 'stdin_open is not carried over: deployed services run without an attached terminal.',
-  tty: 'tty is not carried over: deployed services run without an attached terminal.',
-  stop_signal: 'stop_signal is not carried over; the image\'s STOPSIGNAL applies.',
-  attach: 'attach is not carried over.',
-  develop: 'develop (compose watch) is a local development feature and is not carried over.',
-  post_start: 'Lifecycle hooks are not carried over; use hooks.postDeploy for one-off commands.',
-  pre_stop: 'Lifecycle hooks are not carried over.',
-  credential_spec: 'credential_spec is Windows-only and not carried over.',
-  use_api_socket: 'use_api_socket gives the service the Docker API and is not carried over.',
-  models: 'models are not carried over.',
-  provider: 'provider services are not carried over.',
-  label_file: 'label_file is not read; copy its labels into labels.',
+export const VERBATIM_SERVICE_KEYS = new Set([
+  'network_mode', 'devices', 'ulimits', 'logging', 'links', 'external_links', 'dns', 'dns_search', 'dns_opt',
+  'security_opt', 'ipc', 'pid', 'uts', 'userns_mode', 'cgroup', 'cgroup_parent', 'cpu_shares', 'cpu_quota',
+  'cpu_period', 'cpuset', 'cpu_count', 'cpu_percent', 'cpu_rt_runtime', 'cpu_rt_period', 'memswap_limit',
+  'mem_swappiness', 'oom_kill_disable', 'oom_score_adj', 'pids_limit', 'blkio_config', 'device_cgroup_rules',
+  'gpus', 'runtime', 'isolation', 'storage_opt', 'volumes_from', 'mac_address', 'hostname', 'domainname',
+  'platform', 'pull_policy', 'group_add', 'stdin_open', 'tty', 'post_start', 'pre_stop', 'credential_spec',
+  'use_api_socket', 'models', 'provider',
+]);
+
+/** Keys that only matter to a developer running compose locally; dropping them changes nothing a deploy runs. */
+export const LOCAL_DEV_KEYS: Record<string, string> = {
+  develop: 'develop (compose watch) syncs files from a developer\'s checkout; deployed services run their image.',
+  attach: 'attach only decides whether `docker compose up` streams the service\'s logs to a terminal.',
 };
 
-/** Service keys the importer maps; anything neither here nor above (nor x-*) is reported as unknown. */
+/** Service keys the importer maps to typed fields; anything neither here nor above (nor x-*) is reported as unknown. */
 export const MAPPED_SERVICE_KEYS = new Set([
   'image', 'build', 'command', 'entrypoint', 'environment', 'env_file', 'ports', 'expose', 'volumes', 'healthcheck',
-  'deploy', 'cpus', 'mem_limit', 'mem_reservation', 'restart', 'labels', 'annotations', 'depends_on', 'working_dir',
-  'user', 'stop_grace_period', 'secrets', 'configs', 'profiles', 'extends', 'networks', 'scale', 'exclude_from_hc',
+  'deploy', 'cpus', 'mem_limit', 'mem_reservation', 'restart', 'labels', 'label_file', 'annotations', 'depends_on',
+  'working_dir', 'user', 'stop_grace_period', 'secrets', 'configs', 'profiles', 'extends', 'networks', 'scale',
+  'exclude_from_hc', 'container_name', 'cap_add', 'cap_drop', 'privileged', 'read_only', 'init', 'stop_signal',
+  'shm_size', 'tmpfs', 'sysctls', 'extra_hosts',
 ]);

@@ -2,7 +2,7 @@ export type ComposeMount =
   | { kind: 'volume'; source: string | undefined; target: string; readOnly: boolean }
   | { kind: 'bind'; source: string; target: string; readOnly: boolean }
   | { kind: 'content'; target: string; content: string }
-  | { kind: 'tmpfs'; target: string }
+  | { kind: 'tmpfs'; target: string; size?: unknown; mode?: unknown }
   | { kind: 'unsupported'; type: string; target: string };
 
 export type MountParse = { mount: ComposeMount } | { error: string };
@@ -37,8 +37,10 @@ function parseLong(entry: Record<string, unknown>): MountParse {
     case 'bind':
       if (!source) return { error: 'a bind mount needs a source' };
       return { mount: { kind: 'bind', source, target, readOnly } };
-    case 'tmpfs':
-      return { mount: { kind: 'tmpfs', target } };
+    case 'tmpfs': {
+      const options = entry.tmpfs && typeof entry.tmpfs === 'object' ? (entry.tmpfs as Record<string, unknown>) : {};
+      return { mount: { kind: 'tmpfs', target, size: options.size, mode: options.mode } };
+    }
     default:
       return { mount: { kind: 'unsupported', type, target } };
   }

@@ -4,6 +4,7 @@ import type { App } from '../../../../../shared/model/app';
 import type { Diagnostic } from '../../../../../shared/model/diagnostic';
 import { errorMessage } from '../../../lib/errors';
 import { YAML_LIMITS } from '../../../../../shared/yaml/bounded-yaml';
+import { composeFileIn, suggestName } from './import-name';
 
 const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 
@@ -13,12 +14,25 @@ function tooLarge(what: string, size: number): string | null {
   return `${what} is ${mib(size)}; Berth imports compose files of up to ${mib(YAML_LIMITS.maxChars)}. Remove what is not needed (large embedded files, long comments) or split it, then import again.`;
 }
 
+/** Up to this many findings are listed at once; more start folded under their counts, so the dialog stays short. */
+const FINDINGS_SHOWN_OPEN = 6;
+
+function findingsSummary(diagnostics: Diagnostic[]): string {
+  const count = (severity: Diagnostic['severity']) => diagnostics.filter((d) => d.severity === severity).length;
+  const parts = [['error', count('error')], ['warning', count('warning')], ['note', count('info')]] as const;
+  return `${diagnostics.length} finding${diagnostics.length === 1 ? '' : 's'}: ${parts.filter(([, n]) => n > 0).map(([w, n]) => `${n} ${w}${n === 1 ? '' : 's'}`).join(', ')}`;
+}
+
 /** Paste or pick a docker-compose file; the import's findings are shown with their codes before opening the app. */
 export function ImportDialog({ onOpen, onCancel }: { onOpen: (app: App) => void; onCancel: () => void }) {
   const id = useId();
   const [content, setContent] = useState('');
   const [envFile, setEnvFile] = useState('');
+  // compose.override.yaml and the like: merged over the compose file, as docker compose does.
+  const [override, setOverride] = useState<{ name: string; content: string } | null>(null);
   const [name, setName] = useState('');
+  // Why no name was suggested for the picked file (compose.yaml without its folder), until the user types one.
+  const [nameWhy, setNameWhy] = useState<string | null>(null);
   const [result, setResult] = useState<{ app: App | null; diagnostics: Diagnostic[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,7 +44,25 @@ export function ImportDialog({ onOpen, onCancel }: { onOpen: (app: App) => void;
     setResult(null);
     if (problem) return;
     setContent(await file.text());
-    if (!name) setName(file.name.replace(/\.(ya?ml)$/i, '').replace(/^(docker-)?compose$/i, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, ''));
+    if (name) return;
+    const suggested = suggestName(file);
+    setName(suggested.name);
+    setNameWhy(suggested.why ?? null);
+  };
+
+  const pickFolder = (files: FileList | null) => {
+    if (!files || files.length === 0) return;
+    const file = composeFileIn([...files]);
+    if (file) return void pickFile(file);
+    setResult(null);
+    setError(`No compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml at the top of ${files[0]!.webkitRelativePath.split('/')[0]}.`);
+  };
+
+  const pickOverride = async (file: File | undefined) => {
+    setResult(null);
+    const problem = file ? tooLarge(file.name, file.size) : null;
+    setError(problem);
+    setOverride(file && !problem ? { name: file.name, content: await file.text() } : null);
   };
 
   const run = async () => {
@@ -39,7 +71,7 @@ export function ImportDialog({ onOpen, onCancel }: { onOpen: (app: App) => void;
     if (problem) return;
     setBusy(true);
     try {
-      setResult(await api.call('apps.importCompose', { content, ...(name ? { name } : {}), ...(envFile ? { envFile } : {}) }));
+      setResult(await api.call('apps.importCompose', { content, ...(name ? { name } : {}), ...(envFile ? { envFile } : {}), ...(override ? { overrideFiles: [override] } : {}) }));
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -49,14 +81,22 @@ export function ImportDialog({ onOpen, onCancel }: { onOpen: (app: App) => void;
 
   return (
     <form className="apps-dialog apps-import" aria-label="Import docker-compose" onSubmit={(e) => { e.preventDefault(); void run(); }}>
-      <h3>Import a docker-compose file</h3>
       <div className="apps-field">
         <label htmlFor={`${id}-file`}>Choose a file</label>
         <input id={`${id}-file`} type="file" accept=".yml,.yaml,text/yaml" onChange={(e) => void pickFile(e.target.files?.[0])} />
       </div>
+      <div className="apps-field">
+        {/* A folder tells the browser its name, which names the app when the file is just compose.yaml. */}
+        <label htmlFor={`${id}-folder`}>…or choose its folder</label>
+        <input id={`${id}-folder`} type="file" {...{ webkitdirectory: '' }} onChange={(e) => pickFolder(e.target.files)} />
+      </div>
       <div className="apps-field apps-field-wide">
         <label htmlFor={`${id}-content`}>…or paste it</label>
         <textarea id={`${id}-content`} rows={12} spellCheck={false} value={content} onChange={(e) => { setContent(e.target.value); setResult(null); }} placeholder={'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]'} />
+      </div>
+      <div className="apps-field">
+        <label htmlFor={`${id}-override`}>Override file (optional, e.g. compose.override.yaml)</label>
+        <input id={`${id}-override`} type="file" accept=".yml,.yaml,text/yaml" onChange={(e) => void pickOverride(e.target.files?.[0])} />
       </div>
       <details>
         <summary>.env file (optional, for {"${VAR}"} substitution)</summary>
@@ -64,20 +104,24 @@ export function ImportDialog({ onOpen, onCancel }: { onOpen: (app: App) => void;
       </details>
       <div className="apps-field">
         <label htmlFor={`${id}-name`}>App name</label>
-        <input id={`${id}-name`} value={name} placeholder="from the file" spellCheck={false} onChange={(e) => setName(e.target.value)} />
+        <input id={`${id}-name`} value={name} placeholder="from the file" spellCheck={false} aria-describedby={nameWhy && !name ? `${id}-name-why` : undefined} onChange={(e) => setName(e.target.value)} />
+        {nameWhy && !name && <p id={`${id}-name-why`} className="apps-hint">{nameWhy}</p>}
       </div>
       {error && <p className="apps-field-error" role="alert">{error}</p>}
       {result && (
-        <div className="apps-import-result" aria-label="Import findings">
+        <div className="apps-import-result" role="region" aria-label="Import findings">
           {result.diagnostics.length === 0 ? <p className="apps-hint">Imported without findings.</p> : (
-            <ul className="apps-items">
-              {result.diagnostics.map((d, i) => (
-                <li key={i} className={`apps-problem apps-problem-${d.severity}`}>
-                  <span className="apps-severity">{d.severity}</span> <code>{d.code}</code> {d.message}
-                  {d.line !== undefined && <span className="apps-muted"> · line {d.line}</span>}
-                </li>
-              ))}
-            </ul>
+            <details className="apps-import-findings" open={result.diagnostics.length <= FINDINGS_SHOWN_OPEN}>
+              <summary>{findingsSummary(result.diagnostics)}</summary>
+              <ul className="apps-items">
+                {result.diagnostics.map((d, i) => (
+                  <li key={i} className={`apps-problem apps-problem-${d.severity}`}>
+                    <span className="apps-severity">{d.severity}</span> <code>{d.code}</code> {d.message}
+                    {d.line !== undefined && <span className="apps-muted"> · {d.file ? `${d.file} ` : ''}line {d.line}</span>}
+                  </li>
+                ))}
+              </ul>
+            </details>
           )}
         </div>
       )}
