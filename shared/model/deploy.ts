@@ -25,6 +25,8 @@ export const PlanAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('upload'), path: z.string(), mode: z.string(), bytes: z.number().int(), preview: z.string() }),
   z.object({ kind: z.literal('pipe'), display: z.string() }),
   z.object({ kind: z.literal('check'), display: z.string() }),
+  /** A call to the destination's API that changes it, e.g. a Kubernetes server-side apply. */
+  z.object({ kind: z.literal('api'), display: z.string() }),
 ]);
 export type PlanAction = z.infer<typeof PlanAction>;
 

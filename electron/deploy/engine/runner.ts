@@ -122,6 +122,9 @@ export async function runAction(action: Action, ctx: RunContext): Promise<void> 
     case 'check':
       ctx.log.line(`check: ${action.display}`);
       return action.run(ctx);
+    case 'api':
+      ctx.log.line(`\u001b[2m${action.display}\u001b[0m`);
+      return action.run(ctx);
   }
 }
 

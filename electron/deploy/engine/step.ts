@@ -8,7 +8,7 @@ import type { DeployLog } from './deploy-log.js';
  * list of actions fixed when the plan is made; the runner executes exactly
  * those actions, so what runs is what the plan showed.
  */
-export type Action = ExecAction | UploadAction | PipeAction | CheckAction;
+export type Action = ExecAction | UploadAction | PipeAction | CheckAction | ApiAction;
 
 export interface ExecAction {
   kind: 'exec';
@@ -48,6 +48,13 @@ export interface PipeAction {
 /** A read-only wait or check whose logic is code (health gates, lock checks); `display` says exactly what it checks. */
 export interface CheckAction {
   kind: 'check';
+  display: string;
+  run(ctx: RunContext): Promise<void>;
+}
+
+/** A call to the destination's API that changes it (a Kubernetes apply or delete); `display` says exactly which. */
+export interface ApiAction {
+  kind: 'api';
   display: string;
   run(ctx: RunContext): Promise<void>;
 }
@@ -95,6 +102,8 @@ export function viewAction(action: Action): PlanAction {
       return { kind: 'pipe', display: `${envPrefix(action.fromEnv)}${commandLine(action.from)}${action.gzip ? ' | gzip' : ''} | ssh <server> ${commandLine(action.to)}` };
     case 'check':
       return { kind: 'check', display: action.display };
+    case 'api':
+      return { kind: 'api', display: action.display };
   }
 }
 
@@ -109,3 +118,4 @@ function envPrefix(env: Record<string, string> | undefined): string {
 
 export const exec = (argv: string[], extra: Partial<Omit<ExecAction, 'kind' | 'argv'>> = {}): ExecAction => ({ kind: 'exec', on: 'server', argv, ...extra });
 export const check = (display: string, run: CheckAction['run']): CheckAction => ({ kind: 'check', display, run });
+export const apiCall = (display: string, run: ApiAction['run']): ApiAction => ({ kind: 'api', display, run });

@@ -96,7 +96,7 @@ function PlanView({ plan }: { plan: DeployPlanView }) {
   return (
     <>
       <dl className="facts plan-facts">
-        <dt>Server</dt>
+        <dt>{plan.changes ? 'Cluster' : 'Server'}</dt>
         <dd>{plan.server}</dd>
         <dt>New release</dt>
         <dd className="mono">{plan.releaseId}</dd>
@@ -193,6 +193,13 @@ function Action({ action }: { action: PlanAction }) {
       return (
         <>
           <span className="plan-where">check</span>
+          <span className="plan-check">{action.display}</span>
+        </>
+      );
+    case 'api':
+      return (
+        <>
+          <span className="plan-where" title="A call to the cluster's API">api</span>
           <span className="plan-check">{action.display}</span>
         </>
       );
