@@ -12,7 +12,14 @@ export interface FakeKubeCerts { caPem: string; certPem: string; keyPem: string 
 
 export function generateCerts(host: string): FakeKubeCerts {
   const dir = mkdtempSync(join(tmpdir(), 'fake-kube-certs-'));
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = (...args: string[]) => {
+    try {
+      return execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the fake Kubernetes API server needs the openssl CLI for its certificates (apt-get install openssl)', { cause: e });
+      throw e;
+    }
+  };
   try {
     run('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key');
     run('req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', '2', '-subj', '/CN=fake-kube-ca', '-out', 'ca.crt',
