@@ -18,7 +18,8 @@ import { ClusterService } from './kube/cluster-service.js';
 import { KubeconfigSource } from './kube/kubeconfig-source.js';
 import { clusterHandlers } from './kube/handlers.js';
 import { SshClusterService } from './kube/ssh-clusters/service.js';
-import { SshClusterContextSource } from './kube/ssh-clusters/context-source.js';
+import { SSH_SOURCE_KIND, SshClusterContextSource } from './kube/ssh-clusters/context-source.js';
+import { sshClusterDeployOptions } from './deploy/kubernetes/ssh-cluster-kube.js';
 import { ApiError } from '../shared/api/errors.js';
 
 export interface CoreOptions {
@@ -59,11 +60,15 @@ export function createCore(options: CoreOptions): BerthCore {
     dataDir: options.dataDir, secrets: options.secrets, events, version: options.version,
     host: (id) => servers.host(id), local: new LocalHost(), env: options.env ?? process.env,
     kube: async (d) => new KubeClient(await clusters.configFor(d.context), d.context),
+    // Clusters on SSH servers: builds imported into their containerd, kubectl over SSH when the tunnel is refused.
+    kubeServer: (d) => sshDeploy.kubeServer(d),
+    kubeFallback: (d, err) => sshDeploy.kubeFallback(d, err),
   });
 
   // The kubeconfig is the first source of contexts; Berth's own clusters on SSH servers come after it.
   const sshClusters = new SshClusterService({ dataDir: options.dataDir, secrets: options.secrets, servers });
   const sshSource = new SshClusterContextSource(sshClusters, options.dataDir);
+  const sshDeploy = sshClusterDeployOptions(sshClusters, async (context) => (await clusters.require(context)).source.kind === SSH_SOURCE_KIND);
   const clusters = new ClusterService({ sources: [new KubeconfigSource({ env: options.env ?? process.env }), sshSource], events });
 
   const portForwards = portForwardHandlers({ deploys, dataDir: options.dataDir, events });

@@ -14,6 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: Cli
   rollback: { summary: 'rollback <app> (--destination D | --server S) [--to ID]   run a kept release again', load: () => import('./commands/deploys.js').then((m) => ({ run: m.rollback })) },
   status: { summary: 'status <app> (--destination D | --server S)   the app\'s containers', load: () => import('./commands/deploys.js').then((m) => ({ run: m.status })) },
   logs: { summary: 'logs <app> (--destination D | --server S) [--service S] [--follow] [--tail N]   container logs', load: () => import('./commands/deploys.js').then((m) => ({ run: m.logs })) },
+  'port-forward': { summary: 'port-forward <app> (--destination D | --context C [--namespace N]) (--service S | --pod P) --port P [--local-port L]   a local port to a Kubernetes Service or pod, until Ctrl-C', load: () => import('./commands/port-forward.js') },
   unlock: { summary: 'unlock <app> (--destination D | --server S) [--force]   break a stale deploy lock', load: () => import('./commands/deploys.js').then((m) => ({ run: m.unlock })) },
   secrets: { summary: 'secrets set <app> <NAME>   store an app secret (value from stdin)', load: () => import('./commands/deploys.js').then((m) => ({ run: m.secrets })) },
   validate: { summary: 'validate <file>   check an app definition, compose file or manifests', load: () => import('./commands/validate.js') },

@@ -132,9 +132,11 @@ describe('container actions', () => {
     await expect(a.restart({ app: 'shop', destination: 'vps', container: 'shop-state-db-1' })).rejects.toThrow(/could not restart shop-state-db-1 on deploy@vps:22: Error response from daemon: conflict\. Open its logs/);
   });
 
-  it('refuses Kubernetes destinations with what to use instead', async () => {
+  it('refuses Kubernetes destinations where no cluster client is available, and never runs docker for them', async () => {
     const a = actions();
-    await expect(a.restart({ app: 'shop', destination: 'k3s', container: 'x' })).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('kubectl') });
+    await expect(a.restart({ app: 'shop', destination: 'k3s', container: 'shop-state-db-1' })).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('Kubernetes') });
+    await expect(a.restart({ app: 'shop', destination: 'k3s', container: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(host.execs).toEqual([]);
   });
 
   it('opens a shell as a terminal: docker exec -it in an SSH PTY of the terminal\'s size, input and resizes passed on', async () => {
@@ -213,5 +215,15 @@ describe('logChannel', () => {
     channel.onData((chunk) => seen.push(chunk.toString()));
     expect(await closed).toEqual({ exitCode: 1 });
     expect(seen.join('')).toContain('Docker is not running.');
+  });
+});
+
+describe('container names in the API', () => {
+  it('accepts Docker names and Kubernetes pod/container, nothing that could be an option or a longer path', async () => {
+    const { methods } = await import('../../shared/api/contract.js');
+    const ok = (container: string) => methods['containers.restart'].input.safeParse({ app: 'shop', destination: 'k3s', container }).success;
+    expect(ok('shop-web-1')).toBe(true);
+    expect(ok('web-7d9f8c6b5-x2k4q/web')).toBe(true);
+    for (const bad of ['-rf', 'web/', '/web', 'a/b/c', 'pod/-c', '../etc', 'pod/../x', 'pod/c d', 'pod\\c']) expect(ok(bad), bad).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { ApiError } from '../../shared/api/errors.js';
-import type { Destination } from '../../shared/model/app.js';
+import type { Destination, KubernetesDestination } from '../../shared/model/app.js';
 import type { ContainerStatus } from '../../shared/model/deploy.js';
 import { LOCAL_SERVER_ID } from '../../shared/model/server.js';
 import type { PartialHandlers } from '../api/router.js';
@@ -11,6 +11,8 @@ import type { TerminalManager } from '../terminal/terminal-manager.js';
 import type { DeployService } from './deploy-service.js';
 import { DEFAULT_DOCKER_SOCKET } from './docker/docker-api.js';
 import { homeAndSocket } from './docker/server-facts.js';
+import type { KubeClient } from './kubernetes/kube-client.js';
+import { openPodShell } from './kubernetes/pod-exec.js';
 
 /** Lines of each container's log shown before following. */
 export const LOG_TAIL_LINES = 200;
@@ -24,6 +26,8 @@ export interface ContainerActionsOptions {
   terminals: Pick<TerminalManager, 'open'>;
   destination(name: string): Promise<Destination>;
   host(serverId: string): Promise<Host>;
+  /** A client for a Kubernetes destination's context; without it, Kubernetes destinations are refused. */
+  kube?(destination: KubernetesDestination): Promise<KubeClient>;
 }
 
 /** `docker [-H unix://SOCKET] ARGS…`; the default socket needs no flag. */
@@ -46,6 +50,12 @@ export function restartArgv(socket: string, container: string): string[] {
  * restart one. Every action first lists the app's containers (label
  * berth.app) and refuses a name that is not among them, so the UI can never
  * reach a container of another app, or run anything but these commands.
+ *
+ * On Kubernetes a container is `<pod>/<container>`: the shell is an exec
+ * into it over the API's WebSocket (kubernetes/pod-exec.ts), restart deletes
+ * the pod so that its controller starts a new one, and logs follow every pod
+ * as the deploy target does. Those terminals belong to this computer (the
+ * connection to the cluster starts here).
  */
 export class ContainerActions {
   constructor(private readonly options: ContainerActionsOptions) {}
@@ -71,8 +81,13 @@ export class ContainerActions {
     const serverId = serverOf(destination);
     return this.options.terminals.open(serverId, { cols: input.cols, rows: input.rows }, async () => {
       const container = await this.require(input.app, destination, input.container);
-      if (container.state !== 'running') throw new ApiError('CONFLICT', `${container.name} is ${container.state}, so there is nothing to open a shell in. Restart it first.`);
+      if (container.state !== 'running') throw new ApiError('CONFLICT', `${container.name} is ${container.state}, so there is nothing to open a shell in. ${destination.type === 'kubernetes' ? 'Open its logs to see why, or wait until it runs.' : 'Restart it first.'}`);
       const real = await this.options.host(serverId);
+      if (destination.type === 'kubernetes') {
+        const client = await this.kube(destination);
+        const [pod, name] = splitPodContainer(container.name);
+        return withShell(real, `${container.name} · ${destination.name}`, (size) => openPodShell(client, { namespace: destination.namespace, pod, container: name }, size));
+      }
       const { socket } = await homeAndSocket(real, dockerSocketOf(destination));
       return withShell(real, `${container.name} · ${destination.name}`, (size) => openPty(real, shellArgv(socket, container.name), size));
     });
@@ -82,6 +97,13 @@ export class ContainerActions {
     const destination = await this.options.destination(input.destination);
     const serverId = serverOf(destination);
     const container = await this.require(input.app, destination, input.container);
+    if (destination.type === 'kubernetes') {
+      // A pod's containers are restarted by replacing the pod: its controller (Deployment, StatefulSet…) starts a new one.
+      const client = await this.kube(destination);
+      const [pod] = splitPodContainer(container.name);
+      await client.delete({ apiVersion: 'v1', kind: 'Pod', name: pod, namespace: destination.namespace });
+      return {};
+    }
     const host = await this.options.host(serverId);
     const { socket } = await homeAndSocket(host, dockerSocketOf(destination));
     const result = await host.exec(restartArgv(socket, container.name));
@@ -89,6 +111,11 @@ export class ContainerActions {
       throw new ApiError('INTERNAL', `Docker could not restart ${container.name} on ${host.label}: ${result.stderr.trim() || `exit code ${result.exitCode}`}. Open its logs to see why.`);
     }
     return {};
+  }
+
+  private kube(destination: KubernetesDestination): Promise<KubeClient> {
+    if (!this.options.kube) throw new ApiError('UNSUPPORTED', `${destination.name} is a Kubernetes destination, and Kubernetes clusters are not available in this mode.`);
+    return this.options.kube(destination);
   }
 
   /** The container, if it is one of the app's on that destination. */
@@ -101,7 +128,7 @@ export class ContainerActions {
 
 export function containerHandlers(options: { deploys: DeployService; terminals: TerminalManager; dataDir: string; host(serverId: string): Promise<Host> }): PartialHandlers<ContainerMethods> {
   const destinations = new DestinationStore(options.dataDir);
-  const actions = new ContainerActions({ ...options, destination: (name) => destinations.get(name) });
+  const actions = new ContainerActions({ ...options, destination: (name) => destinations.get(name), kube: (d) => options.deploys.kubeClient(d) });
   return {
     'containers.logs': (input) => actions.logs(input),
     'containers.shell': (input) => actions.shell(input),
@@ -109,9 +136,16 @@ export function containerHandlers(options: { deploys: DeployService; terminals: 
   };
 }
 
-function serverOf(destination: Destination): string {
-  if (destination.type !== 'docker') throw new ApiError('UNSUPPORTED', `${destination.name} is a Kubernetes destination; container logs and shells work on Docker destinations only. Use kubectl logs / kubectl exec there.`);
-  return destination.server;
+/** Where a container terminal belongs: the Docker server, or for a Kubernetes cluster this computer (the API connection starts here). */
+export function serverOf(destination: Destination): string {
+  return destination.type === 'docker' ? destination.server : LOCAL_SERVER_ID;
+}
+
+/** `<pod>/<container>`, as Kubernetes status rows name a container. */
+function splitPodContainer(name: string): [string, string] {
+  const slash = name.indexOf('/');
+  if (slash <= 0) throw new ApiError('INVALID_INPUT', `${name} is not a Kubernetes container (pod/container).`);
+  return [name.slice(0, slash), name.slice(slash + 1)];
 }
 
 function dockerSocketOf(destination: Destination): string | undefined {

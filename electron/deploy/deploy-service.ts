@@ -17,6 +17,8 @@ import { runSteps } from './engine/runner.js';
 import { DockerTarget } from './docker/docker-target.js';
 import type { KubeClient } from './kubernetes/kube-client.js';
 import { KubeTarget } from './kubernetes/kube-target.js';
+import type { KubeApi } from './kubernetes/kube-api.js';
+import type { KubeServer } from './kubernetes/kube-builds.js';
 
 export interface DeployServiceOptions {
   dataDir: string;
@@ -35,6 +37,14 @@ export interface DeployServiceOptions {
   heartbeatSeconds?: number;
   /** A client for a Kubernetes destination's context; without it, Kubernetes deploys are refused. */
   kube?(destination: KubernetesDestination): Promise<KubeClient>;
+  /**
+   * When kube() cannot reach the cluster (an SSH cluster whose sshd refuses
+   * TCP forwarding), what deploys use instead, e.g. kubectl run on the
+   * cluster's server over SSH (RemoteKubeApi); undefined: kube()'s error stands.
+   */
+  kubeFallback?(destination: KubernetesDestination, error: unknown): Promise<KubeApi | undefined>;
+  /** The server of the destination's cluster when it is an SSH cluster: images built from source are built and imported there. */
+  kubeServer?(destination: KubernetesDestination): Promise<KubeServer | undefined>;
 }
 
 export interface PlanRequest {
@@ -85,10 +95,19 @@ export class DeployService {
     this.records = new DeployRecords(options.dataDir);
     this.docker = new DockerTarget({ host: options.host, local: options.local, dataDir: options.dataDir });
     this.kube = new KubeTarget({
-      client: (d) => {
+      client: async (d) => {
         if (!options.kube) throw new ApiError('UNSUPPORTED', `${d.name} is a Kubernetes destination, and Kubernetes clusters are not available in this mode.`);
-        return options.kube(d);
+        try {
+          return await options.kube(d);
+        } catch (err) {
+          const fallback = await options.kubeFallback?.(d, err);
+          if (fallback) return fallback;
+          throw err;
+        }
       },
+      ...(options.kubeServer ? { server: (d: KubernetesDestination) => options.kubeServer!(d) } : {}),
+      ...(options.local ? { local: options.local } : {}),
+      dataDir: options.dataDir,
     });
   }
 

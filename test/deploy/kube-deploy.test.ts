@@ -10,14 +10,20 @@ import { KubeClient } from '../../electron/deploy/kubernetes/kube-client.js';
 import { unifiedDiff } from '../../electron/deploy/kubernetes/kube-diff.js';
 import { MemorySecretStore } from '../../electron/secrets/secret-store.js';
 import { appSecretKey } from '../../shared/model/secret-keys.js';
-import { kubectlMissing, startKubectlWorld, type KubectlWorld } from '../kube/kubectl.js';
+import { KUBECTL, kubectlMissing, startKubectlWorld, type KubectlWorld } from '../kube/kubectl.js';
 
 /**
  * Kubernetes deploys end to end against the FAKE Kubernetes API server of the
  * test fixtures (no real one runs here), through the same DeployService as
  * Docker deploys, and checked with the real kubectl: what Berth applied is
  * what kubectl sees.
+ *
+ * With BERTH_E2E_KUBECONFIG (and optionally BERTH_E2E_CONTEXT) the same tests
+ * run against that cluster instead (kind, k3d…): they use the namespace
+ * berth-e2e-shop there, and skip only the checks that need the fake's
+ * controls (appending a log line).
  */
+const REAL_KUBECONFIG = process.env.BERTH_E2E_KUBECONFIG;
 const skip = kubectlMissing();
 
 const shop = (image: string, extra: Partial<Record<string, unknown>> = {}): App => App.parse({
@@ -30,27 +36,54 @@ const shop = (image: string, extra: Partial<Record<string, unknown>> = {}): App 
   },
 } satisfies AppInput);
 
+function loadConfig(file: string, contextName: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(file);
+  if (contextName) kc.setCurrentContext(contextName);
+  return kc;
+}
+
+/** kubectl against a real cluster the developer pointed at; no fake behind it. */
+async function realClusterWorld(kubeconfig: string, contextName: string): Promise<KubectlWorld> {
+  const { execFile } = await import('node:child_process');
+  const base = ['--kubeconfig', kubeconfig, ...(contextName ? ['--context', contextName] : [])];
+  return {
+    kube: undefined as unknown as KubectlWorld['kube'],
+    dir: os.tmpdir(),
+    kubeconfig,
+    run: (args, opts = {}) => new Promise((resolve) => {
+      const child = execFile(KUBECTL, [...base, ...args], { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout: String(stdout), stderr: String(stderr) });
+      });
+      child.stdin?.end(opts.input ?? '');
+    }),
+    spawn: () => {
+      throw new Error('not used');
+    },
+    stop: async () => undefined,
+  };
+}
+
 describe.skipIf(skip)('Kubernetes deploys (fake API server, held to kubectl)', () => {
   let world: KubectlWorld;
   let dataDir: string;
   let deploys: DeployService;
-  const destination = KubernetesDestination.parse({ type: 'kubernetes', name: 'fake-cluster', context: 'fake-kube', namespace: 'shop' });
+  const namespace = REAL_KUBECONFIG ? 'berth-e2e-shop' : 'shop';
+  const context = REAL_KUBECONFIG ? (process.env.BERTH_E2E_CONTEXT ?? '') : 'fake-kube';
+  const destination = KubernetesDestination.parse({ type: 'kubernetes', name: 'fake-cluster', context: context || 'real', namespace });
   const secrets = new MemorySecretStore();
 
   beforeAll(async () => {
-    world = await startKubectlWorld();
+    world = REAL_KUBECONFIG ? await realClusterWorld(REAL_KUBECONFIG, context) : await startKubectlWorld();
+    if (REAL_KUBECONFIG) await world.run(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=true'], { timeoutMs: 180_000 });
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-kube-deploy-'));
     await secrets.set(appSecretKey('shop', 'db-password'), 'hunter2-kube');
     deploys = new DeployService({
       dataDir, secrets, events: new EventBus(), version: '0.0.0-test', by: 'tester@here', heartbeatSeconds: 1,
       host: () => Promise.reject(new Error('no servers in this test')),
-      kube: async () => {
-        const kc = new KubeConfig();
-        kc.loadFromFile(world.kubeconfig);
-        return new KubeClient(kc, 'fake-kube');
-      },
+      kube: async () => new KubeClient(loadConfig(world.kubeconfig, context), context || 'real'),
     });
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await deploys?.dispose();
@@ -81,14 +114,14 @@ describe.skipIf(skip)('Kubernetes deploys (fake API server, held to kubectl)', (
     expect(log).toMatch(/Deployment web: 1 of 1 replicas available/);
     expect(log).not.toContain('hunter2-kube');
 
-    const web = await kubectlJson('get', 'deployment', 'web', '-n', 'shop', '--show-managed-fields');
+    const web = await kubectlJson('get', 'deployment', 'web', '-n', namespace, '--show-managed-fields');
     expect(web.spec.template.spec.containers[0].image).toBe('nginx:1.27');
     expect(web.metadata.managedFields.map((f: { manager: string; operation: string }) => `${f.manager}/${f.operation}`)).toContain('berth/Apply');
     expect(web.metadata.labels['applyset.kubernetes.io/part-of']).toMatch(/^applyset-[A-Za-z0-9_-]+-v1$/);
-    const status = await world.run(['rollout', 'status', 'deployment/web', '-n', 'shop', '--timeout=10s']);
+    const status = await world.run(['rollout', 'status', 'deployment/web', '-n', namespace, '--timeout=10s']);
     expect(status.code, status.stderr).toBe(0);
 
-    const parent = await kubectlJson('get', 'secret', 'berth-applyset-shop', '-n', 'shop');
+    const parent = await kubectlJson('get', 'secret', 'berth-applyset-shop', '-n', namespace);
     expect(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toContain('Deployment.apps');
     const { releases, lock } = await deploys.releases('shop', destination);
     expect(releases.map((r) => r.state)).toEqual(['serving']);
@@ -105,7 +138,7 @@ describe.skipIf(skip)('Kubernetes deploys (fake API server, held to kubectl)', (
     expect(plan.changes?.find((c) => c.kind === 'Deployment' && c.name === 'worker')?.action).toBe('unchanged');
     const record = await deploys.wait((await deploys.start(planId)).id);
     expect(record.outcome).toBe('succeeded');
-    const live = await kubectlJson('get', 'deployment', 'web', '-n', 'shop');
+    const live = await kubectlJson('get', 'deployment', 'web', '-n', namespace);
     expect(live.spec.template.spec.containers[0].image).toBe('nginx:1.28');
     const { releases } = await deploys.releases('shop', destination);
     expect(releases.map((r) => r.state)).toEqual(['serving', 'kept']);
@@ -114,7 +147,7 @@ describe.skipIf(skip)('Kubernetes deploys (fake API server, held to kubectl)', (
   it('prunes what the app no longer renders, only among the members of its ApplySet', async () => {
     // Same labels as the app's own objects, but created by someone else: never Berth's to delete.
     const bystander = await world.run(['apply', '-f', '-'], {
-      input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bystander\n  namespace: shop\n  labels: {app.kubernetes.io/instance: shop, app.kubernetes.io/managed-by: berth}\n',
+      input: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bystander\n  namespace: ${namespace}\n  labels: {app.kubernetes.io/instance: shop, app.kubernetes.io/managed-by: berth}\n`,
     });
     expect(bystander.code, bystander.stderr).toBe(0);
 
@@ -122,8 +155,8 @@ describe.skipIf(skip)('Kubernetes deploys (fake API server, held to kubectl)', (
     const { plan, record, log } = await deploy(single);
     expect(plan.changes?.filter((c) => c.action === 'delete').map((c) => `${c.kind}/${c.name}`)).toEqual(['Deployment/worker']);
     expect(record.outcome, log).toBe('succeeded');
-    expect((await world.run(['get', 'deployment', 'worker', '-n', 'shop'])).code).not.toBe(0);
-    expect((await world.run(['get', 'configmap', 'bystander', '-n', 'shop'])).code).toBe(0);
+    expect((await world.run(['get', 'deployment', 'worker', '-n', namespace])).code).not.toBe(0);
+    expect((await world.run(['get', 'configmap', 'bystander', '-n', namespace])).code).toBe(0);
   }, 120_000);
 
   it('fails a rollout whose image cannot be pulled, says why, and re-applies the previous release', async () => {
@@ -132,7 +165,7 @@ describe.skipIf(skip)('Kubernetes deploys (fake API server, held to kubectl)', (
     expect(record.failedStep).toBe('rollout');
     expect(record.error).toMatch(/ErrImagePull|ImagePullBackOff/);
     expect(log).toMatch(/rolling back to r\d{8}/);
-    const live = await kubectlJson('get', 'deployment', 'web', '-n', 'shop');
+    const live = await kubectlJson('get', 'deployment', 'web', '-n', namespace);
     expect(live.spec.template.spec.containers[0].image).toBe('nginx:1.28');
     const { releases } = await deploys.releases('shop', destination);
     expect(releases[0]?.state).toBe('failed');
@@ -142,7 +175,7 @@ describe.skipIf(skip)('Kubernetes deploys (fake API server, held to kubectl)', (
   it('refuses fields another manager owns, naming it, until the deploy takes them over', async () => {
     // kubectl now manages replicas; Berth applying replicas conflicts with it.
     const patch = await world.run(['apply', '--server-side', '--field-manager=kubectl', '--force-conflicts', '-f', '-'], {
-      input: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {replicas: 3}\n',
+      input: `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ${namespace}}\nspec: {replicas: 3}\n`,
     });
     expect(patch.code, patch.stderr).toBe(0);
     const single = App.parse({ ...shop('nginx:1.28'), services: { web: shop('nginx:1.28').services.web } });
@@ -153,7 +186,7 @@ describe.skipIf(skip)('Kubernetes deploys (fake API server, held to kubectl)', (
 
     const forced = await deploy(single, { force: true });
     expect(forced.record.outcome, forced.log).toBe('succeeded');
-    const live = await kubectlJson('get', 'deployment', 'web', '-n', 'shop');
+    const live = await kubectlJson('get', 'deployment', 'web', '-n', namespace);
     expect(live.spec.replicas).toBe(1);
   }, 120_000);
 
@@ -172,7 +205,7 @@ describe.skipIf(skip)('Kubernetes deploys (fake API server, held to kubectl)', (
   it('holds one deploy at a time per app: a live lock is refused naming its holder, a stale one is shown and broken', async () => {
     const lock = (heartbeat: string) => `apiVersion: v1
 kind: ConfigMap
-metadata: {name: berth-lock-shop, namespace: shop}
+metadata: {name: berth-lock-shop, namespace: ${namespace}}
 data: {by: someone@else, berthVersion: 0.0.0, releaseId: r20261201-000000-abcd, startedAt: '${heartbeat}', heartbeat: '${heartbeat}'}
 `;
     expect((await world.run(['apply', '-f', '-'], { input: lock(new Date().toISOString()) })).code).toBe(0);
@@ -195,14 +228,16 @@ data: {by: someone@else, berthVersion: 0.0.0, releaseId: r20261201-000000-abcd, 
     const abort = new AbortController();
     let text = '';
     const done = deploys.logs('shop', destination, { tail: 10, follow: true, signal: abort.signal }, (t) => (text += t));
-    const pods = await kubectlJson('get', 'pods', '-n', 'shop', '-l', 'app.kubernetes.io/name=web');
+    const pods = await kubectlJson('get', 'pods', '-n', namespace, '-l', 'app.kubernetes.io/name=web');
     const pod = pods.items.find((p: { status: { phase: string } }) => p.status.phase === 'Running').metadata.name as string;
     await new Promise((r) => setTimeout(r, 500));
-    world.kube.appendLog('shop', pod, 'web', 'GET / 200');
-    for (let i = 0; i < 100 && !text.includes('GET / 200'); i++) await new Promise((r) => setTimeout(r, 100));
+    if (world.kube) {
+      world.kube.appendLog(namespace, pod, 'web', 'GET / 200');
+      for (let i = 0; i < 100 && !text.includes('GET / 200'); i++) await new Promise((r) => setTimeout(r, 100));
+    } else await new Promise((r) => setTimeout(r, 3000));
     abort.abort();
     await done;
-    expect(text).toContain(`${pod}/web | GET / 200`);
+    expect(text).toContain(world.kube ? `${pod}/web | GET / 200` : `${pod}/web | `);
     const status = await deploys.status('shop', destination);
     expect(status.some((s) => s.service === 'web' && s.health === 'ready')).toBe(true);
   }, 60_000);

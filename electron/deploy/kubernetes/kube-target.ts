@@ -1,17 +1,27 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { ApiError } from '../../../shared/api/errors.js';
 import type { KubernetesDestination } from '../../../shared/model/app.js';
 import type { ContainerStatus } from '../../../shared/model/deploy.js';
+import type { Host } from '../../hosts/host.js';
 import type { DeployTarget, LogOptions, TargetPlan, TargetPlanRequest } from '../deploy-target.js';
 import { prefixLines } from '../docker/docker-target.js';
-import type { KubeClient, KubeObject } from './kube-client.js';
+import type { KubeApi } from './kube-api.js';
+import type { KubeObject } from './kube-client.js';
 import { planKubernetesDeploy } from './kube-planner.js';
 import { listReleases, lockInfo, lockName, readLockObject } from './kube-releases.js';
 import { markKubeReleaseFailed } from './kube-steps.js';
-import { openPodLog } from './pod-logs.js';
+import type { KubeServer } from './kube-builds.js';
 
 export interface KubeTargetOptions {
   /** A client for the destination's context (a kubeconfig context, or a cluster reached through SSH). */
-  client(destination: KubernetesDestination): Promise<KubeClient>;
+  client(destination: KubernetesDestination): Promise<KubeApi>;
+  /** The server of the destination's cluster, when it is one of the user's SSH servers: images are built there and imported into its containerd. */
+  server?(destination: KubernetesDestination): Promise<KubeServer | undefined>;
+  /** This computer, for local builds and pushes to a registry. */
+  local?: Host;
+  /** Where local builds check out sources (<dataDir>/build-src, as for Docker deploys). */
+  dataDir?: string;
 }
 
 /** A namespace of a Kubernetes cluster: releases and the lock are objects in it. */
@@ -20,10 +30,21 @@ export class KubeTarget implements DeployTarget<KubernetesDestination> {
 
   async plan(request: TargetPlanRequest<KubernetesDestination>): Promise<TargetPlan> {
     const client = await this.options.client(request.destination);
-    const plan = await planKubernetesDeploy({ ...request, client });
+    // Only a deploy that builds needs the cluster's server (its steps run exec actions there).
+    const builds = request.kind === 'deploy' && Object.values(request.app?.services ?? {}).some((s) => s.build);
+    const server = builds ? await this.options.server?.(request.destination) : undefined;
+    const dataDir = this.options.dataDir;
+    const plan = await planKubernetesDeploy({
+      ...request, client,
+      builds: {
+        ...(server ? { server } : {}), ...(this.options.local ? { local: this.options.local } : {}), ...(request.buildOn ? { buildOn: request.buildOn } : {}), ...(request.appDir ? { appDir: request.appDir } : {}),
+        ...(dataDir ? { localCheckoutDir: (git: string) => path.join(dataDir, 'build-src', createHash('sha256').update(git).digest('hex').slice(0, 12)) } : {}),
+      },
+    });
     return {
       view: plan.view,
       steps: plan.steps,
+      ...(server ? { server: server.host } : {}),
       ...(request.app ? { app: request.app } : {}),
       heartbeat: plan.heartbeat,
       reachable: plan.reachable,
@@ -89,7 +110,7 @@ export class KubeTarget implements DeployTarget<KubernetesDestination> {
         if (following.has(key)) continue;
         following.add(key);
         streams.push((async () => {
-          const stream = await openPodLog(client.config, d.namespace, pod.metadata.name, container.name, { follow: options.follow, tailLines: options.tail, signal: options.signal }).catch(() => undefined);
+          const stream = await client.podLog(d.namespace, pod.metadata.name, container.name, { follow: options.follow, tailLines: options.tail, signal: options.signal }).catch(() => undefined);
           if (stream) await prefixLines(stream, `${key} | `, write, options.signal);
         })());
       }
@@ -99,11 +120,20 @@ export class KubeTarget implements DeployTarget<KubernetesDestination> {
     if (pods.length === 0 && !options.follow) throw new ApiError('NOT_FOUND', `${appName} has no ${options.service ? `${options.service} ` : ''}pods in ${d.namespace}.`);
     pods.forEach(follow);
     if (options.follow && options.signal) {
-      const controller = await client.watch(`/api/v1/namespaces/${d.namespace}/pods`, { labelSelector: selector }, (type, pod) => {
-        if (type !== 'DELETED' && running(pod)) follow(pod);
-      }, () => undefined);
-      await new Promise<void>((resolve) => options.signal!.addEventListener('abort', () => resolve(), { once: true }));
-      controller.abort();
+      const signal = options.signal;
+      let controller: AbortController | undefined;
+      // client-node ends a watch that hears nothing for 30 s; reopening it (it starts with every pod again) keeps joining new pods.
+      const open = async (): Promise<void> => {
+        if (signal.aborted) return;
+        controller = await client.watch(`/api/v1/namespaces/${d.namespace}/pods`, { labelSelector: selector }, (type, pod) => {
+          if (type !== 'DELETED' && running(pod)) follow(pod);
+        }, () => {
+          if (!signal.aborted) setTimeout(() => void open().catch(() => undefined), 1000);
+        });
+      };
+      await open();
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      controller?.abort();
     }
     // Streams joined while waiting are in the array too.
     for (let i = 0; i < streams.length; i++) await streams[i];

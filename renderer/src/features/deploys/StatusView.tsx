@@ -9,12 +9,16 @@ import type { Destination } from '../../../../shared/model/app';
 import type { ContainerStatus } from '../../../../shared/model/deploy';
 import { useTerminals } from '../terminal/terminals-store';
 import { useDeploys } from './deploys-store';
+import { PortForwardsSection } from './PortForwards';
 import { useReload } from './use-reload';
 
 /**
  * The app's containers on a destination, and what can be done to them:
  * follow logs (all services or one) and open a shell, each in a terminal
- * tab, and restart one after a confirmation.
+ * tab, and restart one after a confirmation. On Kubernetes a row is a
+ * pod's container (`<pod>/<container>`): the shell is an exec into it,
+ * restart deletes the pod (its controller starts a new one), and the app's
+ * Services can be port-forwarded to this computer.
  */
 export function StatusView({ app, destination }: { app: string; destination: Destination }) {
   const [containers, setContainers] = useState<ContainerStatus[] | null>(null);
@@ -25,7 +29,10 @@ export function StatusView({ app, destination }: { app: string; destination: Des
   const openWith = useTerminals((s) => s.openWith);
   const live = useDeploys((s) => s.live);
   const dest = destination.name;
-  const serverId = destination.type === 'docker' ? destination.server : '';
+  const kube = destination.type === 'kubernetes';
+  // Tabs are numbered per group: a Docker server's, or one cluster destination's (those terminals run on this computer).
+  const serverId = destination.type === 'docker' ? destination.server : `kubernetes:${dest}`;
+  const [reloads, setReloads] = useState(0);
   // A deploy here that ended changed the containers.
   const ended = useMemo(() => Object.values(live).filter((r) => r.app === app && r.destination === dest && r.outcome !== 'running').map((r) => r.id).join(','), [live, app, dest]);
 
@@ -37,7 +44,11 @@ export function StatusView({ app, destination }: { app: string; destination: Des
       setError(undefined);
     } else setError(answer.error);
   }, []);
-  const { loading, refresh } = useReload(read, show, ended);
+  const { loading, refresh: reloadStatus } = useReload(read, show, ended);
+  const refresh = useCallback(() => {
+    reloadStatus();
+    setReloads((n) => n + 1);
+  }, [reloadStatus]);
 
   const followLogs = (service?: string) =>
     void openWith(serverId, service ? `${service} logs` : `${app} logs`, (size) => api.call('containers.logs', { app, destination: dest, service, ...size }), 'logs');
@@ -48,7 +59,7 @@ export function StatusView({ app, destination }: { app: string; destination: Des
   return (
     <div className="status-view">
       <header className="status-head">
-        <h2>Containers on {dest}</h2>
+        <h2>{kube ? 'Pods' : 'Containers'} on {dest}</h2>
         {loading && <Spinner label="Loading containers" />}
         <span className="status-head-actions">
           <button type="button" className="apps-small-button" onClick={refresh} disabled={loading}>
@@ -60,7 +71,7 @@ export function StatusView({ app, destination }: { app: string; destination: Des
         </span>
       </header>
       <ErrorNote error={error} title="The containers could not be listed." />
-      {containers && containers.length === 0 && <p className="empty">{app} has no containers on {dest}. Deploy it first.</p>}
+      {containers && containers.length === 0 && <p className="empty">{app} has no {kube ? 'pods' : 'containers'} on {dest}. Deploy it first.</p>}
       {containers && containers.length > 0 && (
         <div className="status-scroll">
           <table className="status-table">
@@ -101,7 +112,7 @@ export function StatusView({ app, destination }: { app: string; destination: Des
                       <button type="button" className="apps-small-button" disabled={c.state !== 'running'} onClick={() => openShell(c)} aria-label={`Shell in ${c.name}`}>
                         Shell
                       </button>
-                      <button type="button" className="apps-small-button" onClick={() => setRestarting(c)} aria-label={`Restart ${c.name}`}>
+                      <button type="button" className="apps-small-button" onClick={() => setRestarting(c)} aria-label={`Restart ${c.name}`} title={kube ? 'Delete the pod; its controller starts a new one' : undefined}>
                         Restart
                       </button>
                     </td>
@@ -112,7 +123,8 @@ export function StatusView({ app, destination }: { app: string; destination: Des
           </table>
         </div>
       )}
-      {restarting && <RestartDialog app={app} destination={dest} container={restarting} onClose={() => setRestarting(null)} onDone={refresh} />}
+      {kube && <PortForwardsSection app={app} destination={dest} reload={`${reloads}|${ended}`} />}
+      {restarting && <RestartDialog app={app} destination={dest} kube={kube} container={restarting} onClose={() => setRestarting(null)} onDone={refresh} />}
     </div>
   );
 }
@@ -122,7 +134,8 @@ function shortImage(image: string): string {
   return /^sha256:[0-9a-f]{64}$/.test(image) ? image.slice(7, 19) : image;
 }
 
-function RestartDialog({ app, destination, container, onClose, onDone }: { app: string; destination: string; container: ContainerStatus; onClose(): void; onDone(): void }) {
+function RestartDialog({ app, destination, kube, container, onClose, onDone }: { app: string; destination: string; kube: boolean; container: ContainerStatus; onClose(): void; onDone(): void }) {
+  const pod = kube ? container.name.split('/')[0] : undefined;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ShownError>();
   const restart = async () => {
@@ -138,20 +151,27 @@ function RestartDialog({ app, destination, container, onClose, onDone }: { app: 
     }
   };
   return (
-    <Dialog title={`Restart ${container.name}?`} tone="warning" onCancel={onClose}>
+    <Dialog title={kube ? `Restart ${container.service}: delete the pod ${pod}?` : `Restart ${container.name}?`} tone="warning" onCancel={onClose}>
       <div className="dialog-body">
-        <p>
-          Docker stops {container.service} in this container and starts it again. Requests it would answer fail until it is back, unless another
-          container of {container.service} serves them.
-        </p>
-        <ErrorNote error={error} title="The container was not restarted." />
+        {kube ? (
+          <p>
+            Berth deletes the pod <span className="mono">{pod}</span>; its controller starts a new one. Every container of the pod restarts, and requests it
+            would answer fail until the new pod is ready, unless another pod of {container.service} serves them. A pod that no controller owns is gone for good.
+          </p>
+        ) : (
+          <p>
+            Docker stops {container.service} in this container and starts it again. Requests it would answer fail until it is back, unless another
+            container of {container.service} serves them.
+          </p>
+        )}
+        <ErrorNote error={error} title={kube ? 'The pod was not deleted.' : 'The container was not restarted.'} />
       </div>
       <footer className="dialog-actions">
         <button type="button" onClick={onClose}>
           Cancel
         </button>
         <button type="button" className="apps-primary" disabled={busy} onClick={() => void restart()}>
-          {busy ? 'Restarting…' : 'Restart'}
+          {busy ? (kube ? 'Deleting…' : 'Restarting…') : kube ? 'Delete pod' : 'Restart'}
         </button>
       </footer>
     </Dialog>
