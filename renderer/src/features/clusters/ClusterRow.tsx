@@ -34,7 +34,8 @@ export function ClusterRow({ context }: { context: KubeContext }) {
     { label: 'Server', value: context.server || 'not defined', missing: !context.server },
     { label: 'User', value: auth },
     { label: 'Namespace', value: context.namespace ?? 'default' },
-    { label: 'Defined in', value: context.source.file ?? context.source.kind },
+    // A cluster added from a server is reached through that server's SSH connection; its file is Berth's own.
+    { label: 'Defined in', value: context.source.kind === 'ssh-server' ? `added from ${context.cluster.replace(/-(k3s|k0s|microk8s)$/, '')} (through its SSH connection)` : (context.source.file ?? context.source.kind) },
   ];
 
   return (
