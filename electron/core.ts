@@ -5,7 +5,7 @@ import { PromptBroker } from './prompts/prompt-broker.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { ServerService } from './servers/server-service.js';
 import { serverHandlers } from './servers/handlers.js';
-import { TerminalManager } from './terminal/terminal-manager.js';
+import { detachedTimeoutFromEnv, TerminalManager } from './terminal/terminal-manager.js';
 import { terminalHandlers } from './terminal/handlers.js';
 import { appHandlers } from './apps/handlers.js';
 import { DeployService } from './deploy/deploy-service.js';
@@ -55,7 +55,7 @@ export function createCore(options: CoreOptions): BerthCore {
     (promptId) => events.emit('prompt.closed', { promptId }),
   );
   const servers = new ServerService({ dataDir: options.dataDir, secrets: options.secrets, prompter: prompts, events });
-  const terminals = new TerminalManager({ hosts: (id) => servers.host(id), events });
+  const terminals = new TerminalManager({ hosts: (id) => servers.host(id), events, detachedTimeoutMs: detachedTimeoutFromEnv(options.env ?? process.env) });
   const deploys = new DeployService({
     dataDir: options.dataDir, secrets: options.secrets, events, version: options.version,
     host: (id) => servers.host(id), local: new LocalHost(), env: options.env ?? process.env,

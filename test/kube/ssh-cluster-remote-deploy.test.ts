@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,12 +10,15 @@ import { DeployService } from '../../electron/deploy/deploy-service.js';
 import { KubeClient } from '../../electron/deploy/kubernetes/kube-client.js';
 import { RemoteKubeApi } from '../../electron/deploy/kubernetes/remote-kube-api.js';
 import { sshClusterDeployOptions } from '../../electron/deploy/kubernetes/ssh-cluster-kube.js';
-import { SshClusterContextSource } from '../../electron/kube/ssh-clusters/context-source.js';
+import { ClusterService } from '../../electron/kube/cluster-service.js';
+import { SSH_SOURCE_KIND, SshClusterContextSource } from '../../electron/kube/ssh-clusters/context-source.js';
 import { SshClusterService } from '../../electron/kube/ssh-clusters/service.js';
+import { LocalHost } from '../../electron/local/local-host.js';
 import { MemorySecretStore } from '../../electron/secrets/secret-store.js';
 import { appSecretKey } from '../../shared/model/secret-keys.js';
 import { skipUnlessAvailable } from '../support/infra.js';
 import { fakeKubeUnavailableReason, startKubeInNetns, type KubeInNetns } from '../support/kube-in-netns.js';
+import { writeWebAppRepo } from '../support/docker-server.js';
 import { kubeServerHostUnavailableReason, startKubeServerHost, sudoUnavailableReason, type KubeServerHost } from '../support/kube-server-host.js';
 import { createWorld, type World } from '../integration/ssh-world.js';
 
@@ -45,6 +49,7 @@ describe.skipIf(skip)('deploys to an SSH cluster whose sshd refuses TCP forwardi
   let world: World;
   let ssh: SshClusterService;
   let source: SshClusterContextSource;
+  let clusters: ClusterService;
   let deploys: DeployService;
   const destination = KubernetesDestination.parse({ type: 'kubernetes', name: 'vps-k3s', context: 'vps-k3s', namespace: 'shop' });
   const secrets = new MemorySecretStore();
@@ -69,17 +74,14 @@ describe.skipIf(skip)('deploys to an SSH cluster whose sshd refuses TCP forwardi
     const added = await ssh.addClusterFromServer('vps');
     expect(added.reachable).toMatchObject({ through: 'none', error: { code: 'UNSUPPORTED' } });
     source = new SshClusterContextSource(ssh, dataDir);
+    clusters = new ClusterService({ sources: [source] });
     await secrets.set(appSecretKey('shop', 'db-password'), 'hunter2-remote');
     deploys = new DeployService({
       dataDir, secrets, events: new EventBus(), version: '0.0.0-test', by: 'tester@here', heartbeatSeconds: 1,
-      host: (id) => world.service.host(id),
+      host: (id) => world.service.host(id), local: new LocalHost(),
       // As core.ts wires it: the context's KubeConfig through the tunnel, which the server refuses, then the fallback.
-      kube: async (d) => {
-        const kc = await source.config(d.context);
-        if (!kc) throw new Error(`no context ${d.context}`);
-        return new KubeClient(kc, d.context);
-      },
-      ...sshClusterDeployOptions(ssh),
+      kube: async (d) => new KubeClient(await clusters.configFor(d.context), d.context),
+      ...sshClusterDeployOptions(ssh, async (context) => (await clusters.require(context)).source.kind === SSH_SOURCE_KIND),
     });
   }, 120_000);
 
@@ -204,4 +206,26 @@ describe.skipIf(skip)('deploys to an SSH cluster whose sshd refuses TCP forwardi
       await fs.chmod(path.join(host.k3sDir, 'k3s.yaml'), 0o644);
     }
   }, 120_000);
+
+  it.skipIf(skipSudo)('plans a build for it: no Docker on the server, so built here and piped into sudo -n k3s ctr import, once sudo allows exactly that', async () => {
+    const repoDir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-remote-build-'));
+    try {
+      const { sha } = await writeWebAppRepo(path.join(repoDir, 'shop'), 'v1');
+      const built = App.parse({ apiVersion: 'berth.dev/v1', kind: 'App', name: 'shop', services: { web: { build: { git: path.join(repoDir, 'shop'), ref: 'main' }, ports: [{ port: 8080 }] } } });
+      const tag = `shop-web:${sha.slice(0, 12)}`;
+      // containerd is root's: without a sudo rule for the import, the plan says which one to add.
+      await expect(deploys.plan({ kind: 'deploy', app: built, destination })).rejects.toMatchObject({
+        code: 'AUTH_FAILED', message: expect.stringContaining('NOPASSWD: /usr/local/bin/k3s ctr --namespace=k8s.io images import -'),
+      });
+      await host.setSudoRule(`${host.user} ALL=(root) NOPASSWD: /usr/local/bin/k3s kubectl *, /usr/local/bin/k3s ctr --namespace=k8s.io images import -`);
+      const { plan } = await deploys.plan({ kind: 'deploy', app: built, destination });
+      // The host shares this machine's /usr/bin (a docker CLI, but no daemon for its user).
+      expect(plan.warnings.join(' ')).toMatch(/(has no Docker to build with|Docker on \S+ does not answer its SSH user \(is the user in the docker group\?\)): the images are built on this computer/);
+      const build = plan.steps.find((s) => s.id === 'build')!;
+      expect(build.actions.at(-1)).toEqual({ kind: 'pipe', display: `docker save ${tag.replace(':', '\\:')} | ssh <server> sudo -n -- /usr/local/bin/k3s ctr --namespace\\=k8s.io images import -` });
+      expect(plan.changes?.find((c) => c.kind === 'Deployment' && c.name === 'web')?.desired).toMatch(new RegExp(`image: ${tag}\\n\\s+imagePullPolicy: IfNotPresent`));
+    } finally {
+      await fs.rm(repoDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -14,6 +14,8 @@ import { unifiedDiff } from '../../deploy/kubernetes/kube-diff.js';
 import { ClusterService } from '../../kube/cluster-service.js';
 import { KubeconfigSource } from '../../kube/kubeconfig-source.js';
 import { cliSshClusters } from '../../kube/ssh-clusters/cli.js';
+import { SSH_SOURCE_KIND } from '../../kube/ssh-clusters/context-source.js';
+import { sshClusterDeployOptions } from '../../deploy/kubernetes/ssh-cluster-kube.js';
 import { LocalHost } from '../../local/local-host.js';
 import { nodeSecretStore } from '../../secrets/node-secret-store.js';
 import { cliServerService, releaseStdin } from '../../servers/cli-services.js';
@@ -60,6 +62,8 @@ function deployContext(ctx: CliContext, acceptNew: boolean) {
     dataDir, secrets: nodeSecretStore(dataDir, ctx.env), events, version: packageVersion(),
     host: (id) => servers.host(id), local: new LocalHost(), env: ctx.env,
     kube: async (d) => new KubeClient(await clusters.configFor(d.context), d.context),
+    // Clusters on SSH servers: builds imported into their containerd, kubectl over SSH when the tunnel is refused.
+    ...sshClusterDeployOptions(ssh.service, async (context) => (await clusters.require(context)).source.kind === SSH_SOURCE_KIND),
   });
   return { dataDir, servers, events, deploys, clusters, ssh, destinations: new DestinationStore(dataDir) };
 }
@@ -114,6 +118,7 @@ export function formatPlan(plan: DeployPlanView): string {
       if (action.kind === 'exec') lines.push(`       ${action.on === 'local' ? '(this computer) ' : ''}$ ${action.display}`);
       else if (action.kind === 'pipe') lines.push(`       $ ${action.display}`);
       else if (action.kind === 'check') lines.push(`       check: ${action.display}`);
+      else if (action.kind === 'api') lines.push(`       api: ${action.display}`);
       else {
         lines.push(`       upload ${action.path} (${action.bytes} bytes, mode ${action.mode})`);
         for (const l of action.preview.trimEnd().split('\n')) lines.push(`         | ${l}`);

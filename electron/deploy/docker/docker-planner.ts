@@ -251,7 +251,7 @@ async function previousRoutes(server: Host, facts: ServerFacts, app: string, pre
   }
 }
 
-interface ResolvedBuild {
+export interface ResolvedBuild {
   service: string;
   ref: string;
   source: Extract<ReleaseImagePlan['source'], { kind: 'build' | 'local-dir' }>;
@@ -263,7 +263,8 @@ interface ResolvedBuild {
  * app's folder on this computer, where it is built whatever the
  * destination's buildOn says, since the sources are only here.
  */
-export async function resolveBuilds(input: DockerPlanInput, buildOn: 'server' | 'local'): Promise<ResolvedBuild[]> {
+// Kubernetes deploys fix their builds the same way (kubernetes/kube-builds.ts): only these fields are read, and `server` may be absent (no server to build on).
+export async function resolveBuilds(input: Pick<DockerPlanInput, 'app' | 'local' | 'appDir' | 'secrets' | 'releaseId'> & { server?: Host }, buildOn: 'server' | 'local'): Promise<ResolvedBuild[]> {
   const out: ResolvedBuild[] = [];
   const resolved = new Map<string, string>();
   for (const [service, definition] of Object.entries(input.app.services)) {

@@ -1,5 +1,8 @@
 import { ApiException, KubernetesObjectApi, PatchStrategy, VersionApi, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { Readable } from 'node:stream';
 import { ApiError } from '../../../shared/api/errors.js';
+import type { KubeApi, KubeRef } from './kube-api.js';
+import { openPodLog } from './pod-logs.js';
 
 export const FIELD_MANAGER = 'berth';
 
@@ -10,7 +13,7 @@ export type KubeObject = KubernetesObject & { apiVersion: string; kind: string; 
  * ApiError whose message is the API server's own Status message, with what to
  * do next where Berth knows it (conflicts, permissions, an unreachable API).
  */
-export class KubeClient {
+export class KubeClient implements KubeApi {
   readonly objects: KubernetesObjectApi;
 
   constructor(readonly config: KubeConfig, readonly label: string) {
@@ -53,6 +56,23 @@ export class KubeClient {
       if (err instanceof ApiException && err.code === 404) return false;
       throw this.translate(err, `delete ${describe(ref)}`);
     }
+  }
+
+  create(object: KubeObject): Promise<KubeObject> {
+    return this.call(`create ${describe(object)}`, () => this.objects.create(object, undefined, undefined, FIELD_MANAGER) as Promise<KubeObject>);
+  }
+
+  replace(object: KubeObject): Promise<KubeObject> {
+    return this.call(`replace ${describe(object)}`, () => this.objects.replace(object, undefined, undefined, FIELD_MANAGER) as Promise<KubeObject>);
+  }
+
+  async mergePatch(ref: KubeRef, patch: Record<string, unknown>): Promise<void> {
+    const body = { ...patch, apiVersion: ref.apiVersion, kind: ref.kind, metadata: { ...(patch.metadata as Record<string, unknown> | undefined), name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } };
+    await this.call(`patch ${describe(ref)}`, () => this.objects.patch(body, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch));
+  }
+
+  podLog(namespace: string, pod: string, container: string, options: { follow: boolean; tailLines?: number; signal?: AbortSignal }): Promise<Readable> {
+    return openPodLog(this.config, namespace, pod, container, options);
   }
 
   /** A watch on a collection path; `onEvent` sees every ADDED/MODIFIED/DELETED object. Abort to stop. */
@@ -111,7 +131,7 @@ function parseStatus(body: unknown): { message?: string; reason?: string } | und
 }
 
 /** 409 from an apply names the other field managers; say who, and that forcing takes their fields. */
-function conflictError(message: string, what: string): ApiError {
+export function conflictError(message: string, what: string): ApiError {
   const managers = [...new Set([...message.matchAll(/conflict with "([^"]+)"/g)].map((m) => m[1]!))];
   if (managers.length > 0) {
     return new ApiError('CONFLICT', `Could not ${what}: fields Berth sets are managed by ${managers.map((m) => `"${m}"`).join(', ')} (${message}). Deploy with --force-conflicts (or "Take over fields" in the plan) to make Berth their manager, or stop managing them elsewhere.`);

@@ -6,10 +6,12 @@ import { renderFinal } from '../../../shared/translate/render/render-app.js';
 import { viewStep, type Step } from '../engine/step.js';
 import { APPLYSET_GROUP_KINDS, APPLYSET_PART_OF_LABEL, applySetId, groupKind, parentName, parseGroupKinds, refKey, type ObjectRef } from './applyset.js';
 import { describeChange, newMaskKey } from './kube-diff.js';
-import type { KubeClient, KubeObject } from './kube-client.js';
+import type { KubeApi } from './kube-api.js';
+import type { KubeObject } from './kube-client.js';
 import { heartbeat, listReleases, lockInfo, readLockObject, readRelease } from './kube-releases.js';
 import { applyStep, connectStep, lockStep, namespaceStep, pruneStep, recordStartStep, recordStep, rolloutStep, unlockStep, widenStep, type KubePlanContext } from './kube-steps.js';
 import { WORKLOAD_KINDS } from './rollout-watch.js';
+import { planKubeBuilds, type KubeBuildInput, type KubeBuildPlan } from './kube-builds.js';
 
 export interface KubePlanInput {
   kind: 'deploy' | 'rollback';
@@ -19,7 +21,7 @@ export interface KubePlanInput {
   /** Rollback target; default: the newest kept release before the serving one. */
   to?: string;
   destination: KubernetesDestination;
-  client: KubeClient;
+  client: KubeApi;
   secrets: Record<string, string>;
   by: string;
   berthVersion: string;
@@ -27,6 +29,8 @@ export interface KubePlanInput {
   /** Take over fields another field manager owns. */
   force?: boolean;
   isOwnDeadDeploy?: (releaseId: string) => Promise<boolean>;
+  /** Builds (services with `build`): the SSH cluster's server to build on and import into, this computer, where to check out (kube-builds.ts). */
+  builds?: Omit<KubeBuildInput, 'app' | 'destination' | 'secrets' | 'releaseId'>;
 }
 
 export interface KubePlan {
@@ -60,6 +64,7 @@ export async function planKubernetesDeploy(input: KubePlanInput): Promise<KubePl
   let objects: KubeObject[];
   let rollbackOf: string | undefined;
   const app: App | undefined = input.app;
+  let builds: KubeBuildPlan | undefined;
   if (input.kind === 'rollback') {
     const target = input.to ? releases.find((r) => r.id === input.to) : releases.find((r) => r.state === 'kept' && (!previous || r.id < previous.id));
     if (!target) throw new ApiError('NOT_FOUND', input.to ? `${input.appName} has no release ${input.to} in ${namespace}; berth releases lists the kept ones.` : `${input.appName} has no earlier release to roll back to in ${namespace}.`);
@@ -69,7 +74,9 @@ export async function planKubernetesDeploy(input: KubePlanInput): Promise<KubePl
     rollbackOf = target.id;
   } else {
     if (!app) throw new ApiError('INVALID_INPUT', 'No app to deploy.');
-    const real = renderFinal(app, destination, { secrets: input.secrets, revealSecrets: true });
+    // Builds are fixed first (commit, tag, import or push): the render runs exactly those refs.
+    builds = await planKubeBuilds({ ...input.builds, app, destination, secrets: input.secrets, releaseId: input.releaseId });
+    const real = renderFinal(app, destination, { secrets: input.secrets, revealSecrets: true, kubernetes: { builtImages: builds.builtImages } });
     const errors = real.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) throw new ApiError('INVALID_INPUT', `The app cannot be deployed as rendered:\n${errors.map((e) => `- ${e.message}${e.field ? ` (${e.field})` : ''}`).join('\n')}`);
     if (real.target !== 'kubernetes') throw new ApiError('INTERNAL', 'A Kubernetes destination rendered something other than objects.');
@@ -123,6 +130,7 @@ export async function planKubernetesDeploy(input: KubePlanInput): Promise<KubePl
   const warnings: string[] = [];
   if (lock) warnings.push(`${input.appName} is locked by ${lock.by} (${lock.releaseId})${lock.stale ? '; the lock is stale' : ''}. The deploy will wait for nothing: it stops at the lock step unless that deploy is gone.`);
   if (conflicts.length > 0 && !input.force) warnings.push(`Fields are managed by another tool; the apply fails unless you take them over (--force-conflicts). ${conflicts[0]}`);
+  if (builds) warnings.push(...builds.warnings);
   if (!namespaceExists) warnings.push(`Namespace ${namespace} does not exist yet; the deploy creates it, so no dry run could be made of the objects in it.`);
 
   const workloads = desired.filter((o) => WORKLOAD_KINDS[o.kind]).map((o) => ({ kind: o.kind, name: o.metadata.name }));
@@ -138,7 +146,7 @@ export async function planKubernetesDeploy(input: KubePlanInput): Promise<KubePl
     berthVersion: input.berthVersion,
     createdAt: new Date().toISOString(),
     state: 'running',
-    source: {},
+    source: builds?.source ?? {},
     images: desired.flatMap(imagesOf),
     services: app
       ? Object.fromEntries(Object.entries(app.services).map(([name, s]) => [name, { hash: stableHash(s), stateful: false, routed: s.routes.length > 0 }]))
@@ -157,6 +165,8 @@ export async function planKubernetesDeploy(input: KubePlanInput): Promise<KubePl
     connectStep(ctx, serverVersion),
     ...(namespaceExists ? [] : [namespaceStep(ctx)]),
     lockStep(ctx),
+    // Built images are on the cluster (imported or pushed) before anything that runs them is applied.
+    ...(builds?.step ? [builds.step] : []),
     recordStartStep(ctx),
     widenStep(ctx),
     applyStep(ctx),

@@ -1,7 +1,8 @@
 import zlib from 'node:zlib';
 import { ApiError } from '../../../shared/api/errors.js';
 import { ReleaseInfo, type LockInfo } from '../../../shared/model/deploy.js';
-import type { KubeClient, KubeObject } from './kube-client.js';
+import type { KubeApi } from './kube-api.js';
+import type { KubeObject } from './kube-client.js';
 
 /**
  * Releases and the deploy lock live in the cluster, in the app's namespace,
@@ -48,7 +49,7 @@ function decode(secret: KubeObject, withObjects: boolean): StoredRelease | undef
   }
 }
 
-export async function listReleases(client: KubeClient, namespace: string, app: string): Promise<ReleaseInfo[]> {
+export async function listReleases(client: KubeApi, namespace: string, app: string): Promise<ReleaseInfo[]> {
   const secrets = await client.list('v1', 'Secret', namespace, `${APP_LABEL}=${app},${KIND_LABEL}=release`);
   return secrets
     .map((s) => decode(s, false)?.info)
@@ -56,7 +57,7 @@ export async function listReleases(client: KubeClient, namespace: string, app: s
     .sort((a, b) => (a.id < b.id ? 1 : -1));
 }
 
-export async function readRelease(client: KubeClient, namespace: string, app: string, id: string): Promise<StoredRelease | undefined> {
+export async function readRelease(client: KubeApi, namespace: string, app: string, id: string): Promise<StoredRelease | undefined> {
   const secret = await client.read({ apiVersion: 'v1', kind: 'Secret', name: releaseSecretName(app, id), namespace });
   return secret ? decode(secret, true) : undefined;
 }
@@ -66,19 +67,19 @@ export async function readRelease(client: KubeClient, namespace: string, app: st
  * only its info and state label, as a merge patch — an apply without the
  * objects would make the API server remove them, since Berth manages that key.
  */
-export async function saveRelease(client: KubeClient, namespace: string, info: ReleaseInfo, objects?: KubeObject[]): Promise<void> {
+export async function saveRelease(client: KubeApi, namespace: string, info: ReleaseInfo, objects?: KubeObject[]): Promise<void> {
   const secret = releaseSecret(namespace, info, objects);
   if (objects) {
     await client.apply(secret, { force: true });
     return;
   }
-  await client.call(`update release ${info.id}`, () => client.objects.patch(
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: secret.metadata.name, namespace, labels: { 'berth.dev/state': info.state } }, data: { 'release.json': (secret.data as Record<string, string>)['release.json'] } },
-    undefined, undefined, 'berth', undefined, 'application/merge-patch+json',
-  ));
+  await client.mergePatch(
+    { apiVersion: 'v1', kind: 'Secret', name: secret.metadata.name, namespace },
+    { metadata: { labels: { 'berth.dev/state': info.state } }, data: { 'release.json': (secret.data as Record<string, string>)['release.json'] } },
+  );
 }
 
-export async function deleteRelease(client: KubeClient, namespace: string, app: string, id: string): Promise<boolean> {
+export async function deleteRelease(client: KubeApi, namespace: string, app: string, id: string): Promise<boolean> {
   return client.delete({ apiVersion: 'v1', kind: 'Secret', name: releaseSecretName(app, id), namespace });
 }
 
@@ -114,7 +115,7 @@ export function lockInfo(object: KubeObject | undefined, now = Date.now()): Lock
   };
 }
 
-export async function readLockObject(client: KubeClient, namespace: string, app: string): Promise<KubeObject | undefined> {
+export async function readLockObject(client: KubeApi, namespace: string, app: string): Promise<KubeObject | undefined> {
   return client.read({ apiVersion: 'v1', kind: 'ConfigMap', name: lockName(app), namespace });
 }
 
@@ -124,10 +125,10 @@ export async function readLockObject(client: KubeClient, namespace: string, app:
  * resourceVersion it was read at, so two deploys breaking it at once cannot
  * both win.
  */
-export async function takeLock(client: KubeClient, namespace: string, app: string, holder: LockHolder, mayBreak: (lock: LockInfo) => Promise<boolean>): Promise<{ broke?: LockInfo }> {
+export async function takeLock(client: KubeApi, namespace: string, app: string, holder: LockHolder, mayBreak: (lock: LockInfo) => Promise<boolean>): Promise<{ broke?: LockInfo }> {
   const object = lockObject(namespace, app, holder, new Date().toISOString());
   try {
-    await client.objects.create(object, undefined, undefined, 'berth');
+    await client.create(object);
     return {};
   } catch (err) {
     const apiErr = client.translate(err, `lock ${app}`);
@@ -139,20 +140,17 @@ export async function takeLock(client: KubeClient, namespace: string, app: strin
   if (!(await mayBreak(info))) {
     throw new ApiError('LOCKED', `${app} is being deployed by ${info.by} (${info.releaseId}, started ${info.startedAt}, heartbeat ${info.heartbeatAgeSeconds ?? '?'} s ago). Wait for it to finish${info.stale ? ', or break the stale lock (berth unlock)' : ''}.`);
   }
-  await client.call(`replace the stale lock of ${app}`, () => client.objects.replace({ ...object, metadata: { ...object.metadata, resourceVersion: (existing.metadata as { resourceVersion?: string }).resourceVersion } }, undefined, undefined, 'berth'));
+  await client.replace({ ...object, metadata: { ...object.metadata, resourceVersion: (existing.metadata as { resourceVersion?: string }).resourceVersion } });
   return { broke: info };
 }
 
-export async function heartbeat(client: KubeClient, namespace: string, app: string, releaseId: string): Promise<void> {
+export async function heartbeat(client: KubeApi, namespace: string, app: string, releaseId: string): Promise<void> {
   const existing = await readLockObject(client, namespace, app);
   if (!existing || (existing.data as Record<string, string> | undefined)?.releaseId !== releaseId) return;
-  await client.objects.patch(
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: lockName(app), namespace }, data: { heartbeat: new Date().toISOString() } },
-    undefined, undefined, 'berth', undefined, 'application/merge-patch+json',
-  );
+  await client.mergePatch({ apiVersion: 'v1', kind: 'ConfigMap', name: lockName(app), namespace }, { data: { heartbeat: new Date().toISOString() } });
 }
 
-export async function releaseLock(client: KubeClient, namespace: string, app: string, releaseId: string): Promise<void> {
+export async function releaseLock(client: KubeApi, namespace: string, app: string, releaseId: string): Promise<void> {
   const existing = await readLockObject(client, namespace, app);
   if (!existing || (existing.data as Record<string, string> | undefined)?.releaseId !== releaseId) return;
   await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: lockName(app), namespace });

@@ -1,13 +1,14 @@
 import type { ReleaseInfo } from '../../../shared/model/deploy.js';
-import { check, type RunContext, type Step } from '../engine/step.js';
+import { apiCall, check, type RunContext, type Step } from '../engine/step.js';
 import { applySetParent, formatGroupKinds, groupKind, type ObjectRef } from './applyset.js';
-import { describe, type KubeClient, type KubeObject } from './kube-client.js';
+import type { KubeApi } from './kube-api.js';
+import { describe, type KubeObject } from './kube-client.js';
 import { deleteRelease, listReleases, releaseLock, saveRelease, takeLock } from './kube-releases.js';
 import { watchRollout } from './rollout-watch.js';
 
 /** Everything the Kubernetes steps need, fixed when the plan was made. */
 export interface KubePlanContext {
-  client: KubeClient;
+  client: KubeApi;
   namespace: string;
   app: string;
   releaseId: string;
@@ -43,13 +44,13 @@ export function connectStep(ctx: KubePlanContext, version: string): Step {
 }
 
 export function namespaceStep(ctx: KubePlanContext): Step {
-  return step('namespace', `Create namespace ${ctx.namespace}`, [check(`server-side apply Namespace ${ctx.namespace} (field manager berth)`, async () => {
+  return step('namespace', `Create namespace ${ctx.namespace}`, [apiCall(`server-side apply Namespace ${ctx.namespace} (field manager berth)`, async () => {
     await ctx.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ctx.namespace } });
   })]);
 }
 
 export function lockStep(ctx: KubePlanContext): Step {
-  return step('lock', `Lock ${ctx.app} in ${ctx.namespace}`, [check(`create ConfigMap berth-lock-${ctx.app} (fails if another deploy holds it; heartbeat every 10 s)`, async ({ log }) => {
+  return step('lock', `Lock ${ctx.app} in ${ctx.namespace}`, [apiCall(`create ConfigMap berth-lock-${ctx.app} (fails if another deploy holds it; heartbeat every 10 s)`, async ({ log }) => {
     const result = await takeLock(ctx.client, ctx.namespace, ctx.app, { by: ctx.by, berthVersion: ctx.berthVersion, releaseId: ctx.releaseId }, async (lock) => lock.stale && (await ctx.isOwnDeadDeploy(lock.releaseId)));
     if (result.broke) log.line(`    broke the stale lock of ${result.broke.releaseId} (a deploy from here that died)`);
   })]);
@@ -57,7 +58,7 @@ export function lockStep(ctx: KubePlanContext): Step {
 
 /** The release is recorded before anything is applied, with its objects: an interrupted deploy can still be rolled back to what ran before. */
 export function recordStartStep(ctx: KubePlanContext): Step {
-  return step('record-start', `Record release ${ctx.releaseId}`, [check(`server-side apply Secret berth-release-${ctx.app}-${ctx.releaseId} (the objects of this release, state running)`, async () => {
+  return step('record-start', `Record release ${ctx.releaseId}`, [apiCall(`server-side apply Secret berth-release-${ctx.app}-${ctx.releaseId} (the objects of this release, state running)`, async () => {
     await saveRelease(ctx.client, ctx.namespace, ctx.releaseInfo, ctx.desired);
     const stored = await ctx.client.read({ apiVersion: 'v1', kind: 'Secret', name: `berth-release-${ctx.app}-${ctx.releaseId}`, namespace: ctx.namespace });
     ctx.startedAt.value = String(stored?.metadata.creationTimestamp ?? new Date().toISOString());
@@ -67,19 +68,19 @@ export function recordStartStep(ctx: KubePlanContext): Step {
 /** KEP-3659: the parent lists every kind the set may hold, old and new, before any member is applied. */
 export function widenStep(ctx: KubePlanContext): Step {
   const kinds = formatGroupKinds([...ctx.recordedKinds, ...ctx.desiredKinds]);
-  return step('applyset', 'Record what the app owns (ApplySet parent)', [check(`server-side apply Secret berth-applyset-${ctx.app} with contains-group-kinds ${kinds || '(none)'}`, async () => {
+  return step('applyset', 'Record what the app owns (ApplySet parent)', [apiCall(`server-side apply Secret berth-applyset-${ctx.app} with contains-group-kinds ${kinds || '(none)'}`, async () => {
     await ctx.client.apply(applySetParent(ctx.app, ctx.namespace, [...ctx.recordedKinds, ...ctx.desiredKinds], `berth/${ctx.berthVersion}`) as KubeObject, { force: true });
   })]);
 }
 
 export function applyStep(ctx: KubePlanContext): Step {
-  const actions = ctx.desired.map((object) => check(`server-side apply ${describe(object)} (field manager berth${ctx.force ? ', taking over conflicting fields' : ''})`, async ({ log }) => {
+  const actions = ctx.desired.map((object) => apiCall(`server-side apply ${describe(object)} (field manager berth${ctx.force ? ', taking over conflicting fields' : ''})`, async ({ log }) => {
     const before = object.metadata.name;
     const result = await ctx.client.apply(object, { force: ctx.force });
     log.line(`    ${groupKind(object.apiVersion, object.kind)}/${before} applied (resourceVersion ${String((result.metadata as { resourceVersion?: string }).resourceVersion ?? '?')})`);
   }));
   const undo = ctx.previous
-    ? [check(`re-apply release ${ctx.previous.id}'s objects and wait for its rollout`, (run) => restorePrevious(ctx, run))]
+    ? [apiCall(`re-apply release ${ctx.previous.id}'s objects and wait for its rollout`, (run) => restorePrevious(ctx, run))]
     : [];
   return step('apply', `Apply ${ctx.desired.length} objects (server-side apply)`, actions, {
     undo,
@@ -105,17 +106,17 @@ export function rolloutStep(ctx: KubePlanContext): Step {
 }
 
 export function pruneStep(ctx: KubePlanContext): Step {
-  const actions = ctx.pruneRefs.map((ref) => check(`delete ${describe(ref)} (a member of the app's ApplySet that this release no longer has)`, async ({ log }) => {
+  const actions = ctx.pruneRefs.map((ref) => apiCall(`delete ${describe(ref)} (a member of the app's ApplySet that this release no longer has)`, async ({ log }) => {
     if (await ctx.client.delete(ref)) log.line(`    deleted ${describe(ref)}`);
   }));
-  actions.push(check(`narrow the ApplySet parent to ${formatGroupKinds(ctx.desiredKinds) || '(none)'}`, async () => {
+  actions.push(apiCall(`narrow the ApplySet parent to ${formatGroupKinds(ctx.desiredKinds) || '(none)'}`, async () => {
     await ctx.client.apply(applySetParent(ctx.app, ctx.namespace, ctx.desiredKinds, `berth/${ctx.berthVersion}`) as KubeObject, { force: true });
   }));
   return step('prune', ctx.pruneRefs.length > 0 ? `Prune ${ctx.pruneRefs.length} objects the app no longer has` : 'Prune (nothing to remove)', actions, { bestEffort: true });
 }
 
 export function recordStep(ctx: KubePlanContext): Step {
-  return step('record', `Mark ${ctx.releaseId} serving; keep ${ctx.keepReleases} releases`, [check('update the release Secrets (serving, kept or rolled-back) and delete the oldest beyond the limit', async ({ log }) => {
+  return step('record', `Mark ${ctx.releaseId} serving; keep ${ctx.keepReleases} releases`, [apiCall('update the release Secrets (serving, kept or rolled-back) and delete the oldest beyond the limit', async ({ log }) => {
     await saveRelease(ctx.client, ctx.namespace, { ...ctx.releaseInfo, state: 'serving', finishedAt: new Date().toISOString() });
     if (ctx.previous) await saveRelease(ctx.client, ctx.namespace, { ...ctx.previous, state: ctx.releaseInfo.kind === 'rollback' ? 'rolled-back' : 'kept' });
     const all = await listReleases(ctx.client, ctx.namespace, ctx.app);
@@ -126,7 +127,7 @@ export function recordStep(ctx: KubePlanContext): Step {
 }
 
 export function unlockStep(ctx: KubePlanContext): Step {
-  return step('unlock', `Unlock ${ctx.app}`, [check(`delete ConfigMap berth-lock-${ctx.app} if this deploy holds it`, () => releaseLock(ctx.client, ctx.namespace, ctx.app, ctx.releaseId))], { always: true });
+  return step('unlock', `Unlock ${ctx.app}`, [apiCall(`delete ConfigMap berth-lock-${ctx.app} if this deploy holds it`, () => releaseLock(ctx.client, ctx.namespace, ctx.app, ctx.releaseId))], { always: true });
 }
 
 /** A failed or cancelled deploy's release says so, so history and the next plan read it right. */

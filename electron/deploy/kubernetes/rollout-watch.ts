@@ -1,9 +1,9 @@
-import { CoreV1Api } from '@kubernetes/client-node';
 import { ApiError } from '../../../shared/api/errors.js';
 import { eventLine, podProblems, rolloutState, type RolloutState } from '../../../shared/deploy/rollout-status.js';
 import type { DeployLog } from '../engine/deploy-log.js';
 import { StepFailure } from '../engine/runner.js';
-import type { KubeClient, KubeObject } from './kube-client.js';
+import type { KubeApi } from './kube-api.js';
+import type { KubeObject } from './kube-client.js';
 
 export const WORKLOAD_KINDS: Record<string, { apiVersion: string; path: string }> = {
   Deployment: { apiVersion: 'apps/v1', path: 'deployments' },
@@ -13,7 +13,7 @@ export const WORKLOAD_KINDS: Record<string, { apiVersion: string; path: string }
 };
 
 export interface RolloutOptions {
-  client: KubeClient;
+  client: KubeApi;
   namespace: string;
   /** Label selector of the app's objects and pods. */
   selector: string;
@@ -120,7 +120,9 @@ export async function watchRollout(options: RolloutOptions): Promise<void> {
             if (err && (err as { name?: string }).name !== 'AbortError') log.line(`    (watch on ${path} ended: ${(err as Error).message ?? String(err)}; reopening)`);
             setTimeout(() => void open(), 500);
           });
-          watches.push(controller);
+          // The rollout may have finished while this watch was opening: it must not outlive it.
+          if (finished) controller.abort();
+          else watches.push(controller);
         } catch (err) {
           finish(client.translate(err, `watch ${path}`));
         }
@@ -147,10 +149,12 @@ export async function watchRollout(options: RolloutOptions): Promise<void> {
   });
 }
 
-async function lastLogLines(client: KubeClient, namespace: string, pod: string, container: string): Promise<string[]> {
+async function lastLogLines(client: KubeApi, namespace: string, pod: string, container: string): Promise<string[]> {
   try {
-    const text = await client.config.makeApiClient(CoreV1Api).readNamespacedPodLog({ name: pod, namespace, container, tailLines: 20 });
-    return String(text).split('\n').filter(Boolean).slice(-20);
+    const stream = await client.podLog(namespace, pod, container, { follow: false, tailLines: 20 });
+    let text = '';
+    for await (const chunk of stream) text += String(chunk);
+    return text.split('\n').filter(Boolean).slice(-20);
   } catch {
     return [];
   }

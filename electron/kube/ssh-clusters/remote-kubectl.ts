@@ -133,6 +133,19 @@ export class RemoteKubectl {
     return channel;
   }
 
+  /**
+   * Any kubectl arguments as a stream (`get --watch`, `logs --follow`), in a
+   * process group of its own so kill() ends kubectl on the server too,
+   * without a PTY (stdout and stderr stay apart, lines keep their \n).
+   */
+  async stream(args: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<ExecChannel> {
+    const channel = await this.options.host.spawn(this.argv(args), { signal: opts.signal, processGroup: true }).catch((err: unknown) => {
+      throw this.launchError(err);
+    });
+    channel.endStdin();
+    return channel;
+  }
+
   /** Any other kubectl arguments, collected; for read-only calls the runner does not wrap yet. */
   async run(args: readonly string[], opts: { stdin?: string; signal?: AbortSignal } = {}): Promise<KubectlResult> {
     return this.options.host.exec(this.argv(args), opts).catch((err: unknown) => {

@@ -177,6 +177,21 @@ export class SshClusterService {
     return { cluster, kubeConfig: tunnelKubeConfig(cluster, credentials, tunnel.port), port: tunnel.port, tunnel, close: () => tunnel.close() };
   }
 
+  /**
+   * The stored cluster a context (or id) names and its server, or undefined
+   * when it is not one of these clusters: deploys build images there and
+   * import them into the cluster's containerd.
+   */
+  async serverOf(idOrContext: string): Promise<{ cluster: StoredCluster; host: Host } | undefined> {
+    const cluster = (await this.store.list()).find((c) => c.id === idOrContext || c.contextName === idOrContext);
+    return cluster ? { cluster, host: await this.options.servers.host(cluster.serverId) } : undefined;
+  }
+
+  /** Whether kubeConfigFor failed because the server's sshd refuses TCP forwarding: then only remoteKubectl reaches the cluster. */
+  static forwardingRefused(err: unknown): boolean {
+    return err instanceof ApiError && err.code === 'UNSUPPORTED' && /AllowTcpForwarding no/.test(err.message);
+  }
+
   /** kubectl on the cluster's server over SSH, for clusters only the server can reach. */
   async remoteKubectl(idOrContext: string): Promise<RemoteKubectl> {
     const cluster = await this.store.get(idOrContext);

@@ -72,14 +72,14 @@ export function withDeployKey(script: string): string {
   return `k=$(mktemp) && trap 'rm -f "$k"' EXIT && cat > "$k" && export GIT_SSH_COMMAND="ssh -i $k -o IdentitiesOnly=yes -o BatchMode=yes" && ${script}`;
 }
 
-function checkout(dir: string, url: string, commit: string, on: 'server' | 'local', deployKey?: string): Action {
+export function checkout(dir: string, url: string, commit: string, on: 'server' | 'local', deployKey?: string): Action {
   // A static script with positional arguments: the URL and paths are never pasted into shell text.
   const script = 'set -e; if [ -d "$1/.git" ]; then git -C "$1" remote set-url origin "$2"; git -C "$1" fetch --quiet --tags origin "+refs/heads/*:refs/remotes/origin/*"; else mkdir -p "$(dirname "$1")"; git clone --quiet --no-checkout "$2" "$1"; fi; git -C "$1" checkout --quiet --force --detach "$3"; git -C "$1" clean -fdxq';
   if (deployKey) return exec(['sh', '-c', withDeployKey(`(${script})`), 'sh', dir, url, commit], { on, cancellable: true, secretStdin: `${deployKey.trimEnd()}\n` });
   return exec(['sh', '-c', script, 'sh', dir, url, commit], { on, cancellable: true });
 }
 
-function buildAction(image: ReleaseImagePlan, s: BuildSettings & { commit?: string }, dir: string, docker: (...args: string[]) => string[], buildkit: boolean, on: 'server' | 'local'): Action {
+export function buildAction(image: ReleaseImagePlan, s: BuildSettings & { commit?: string }, dir: string, docker: (...args: string[]) => string[], buildkit: boolean, on: 'server' | 'local'): Action {
   const context = `${dir}/${s.context.replace(/^\.\/?/, '')}`.replace(/\/+$/, '');
   // As in compose, the Dockerfile path is relative to the build context.
   const args = Object.entries(s.args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);

@@ -27,6 +27,8 @@ export interface PodContext {
   serviceAccountName?: string;
   /** Every name this service answers to, so its own health check can reach itself. */
   selfNames?: string[];
+  /** The image a deploy built for this service (render option kubernetes.builtImages). */
+  builtImage?: { ref: string; imported?: boolean };
   diagnostics: Diagnostic[];
 }
 
@@ -36,6 +38,8 @@ export function podSpec(ctx: PodContext): Record<string, unknown> {
   const { app, name, service, destination, diagnostics } = ctx;
   const at = `services.${name}`;
   const container: Record<string, unknown> = { name, image: imageFor(ctx) };
+  // An image imported into the node's containerd exists nowhere else: never pull it.
+  if (ctx.builtImage?.imported && !service.image) container.imagePullPolicy = 'IfNotPresent';
   if (service.entrypoint) container.command = service.entrypoint.map(escapeDependentVars);
   if (service.command) container.args = service.command.map(escapeDependentVars);
   if (service.workingDir) container.workingDir = service.workingDir;
@@ -107,8 +111,9 @@ export function podSpec(ctx: PodContext): Record<string, unknown> {
   return pod;
 }
 
-function imageFor({ app, name, service, destination, diagnostics }: PodContext): string {
+function imageFor({ app, name, service, destination, diagnostics, builtImage }: PodContext): string {
   if (service.image) return service.image;
+  if (service.build && builtImage) return builtImage.ref;
   if (service.build && destination.registry) {
     const tag = service.build.ref.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 128) || 'latest';
     return `${destination.registry.replace(/\/+$/, '')}/${app.name}-${name}:${tag}`;

@@ -94,6 +94,7 @@ export function buildKubernetes(definition: App, destination: KubernetesDestinat
       initContainers: waits.initContainers,
       ...(waits.jobs.length > 0 ? { serviceAccountName: waiter } : {}),
       selfNames: [name, ...(service.aliases ?? []), ...extraNames],
+      ...(options.kubernetes?.builtImages?.[name] ? { builtImage: options.kubernetes.builtImages[name] } : {}),
     });
     const template = { metadata: { labels, ...(Object.keys(service.annotations).length > 0 ? { annotations: service.annotations } : {}) }, spec: pod };
 
