@@ -2,24 +2,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { fileText, goToLine, openApps } from './ui';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/${name}.png` });
 
-/** The full text of a preview file, read from its Monaco model (the DOM shows only the visible lines). */
-const fileText = (page: Page, path: string) => page.evaluate((p) => window.__berthEditors?.text(p) ?? null, path);
 const fileMarkers = (page: Page, path: string) => page.evaluate((p) => window.__berthEditors?.markers(p) ?? [], path);
-
-/** Puts the cursor at the start of the first line containing `needle`, counting lines from the model. */
-async function goToLine(page: Page, path: string, needle: string) {
-  const text = (await fileText(page, path)) ?? '';
-  const index = text.split('\n').findIndex((l) => l.includes(needle));
-  expect(index, `${needle} in ${path}`).toBeGreaterThanOrEqual(0);
-  await page.locator('.apps-editor-slot .monaco-editor .view-lines').click();
-  await page.keyboard.press('Control+Home');
-  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('Home');
-  return index + 1;
-}
 
 function watchCsp(page: Page): string[] {
   const violations: string[] = [];
@@ -30,11 +17,6 @@ function watchCsp(page: Page): string[] {
   return violations;
 }
 
-async function openApps(page: Page, url: string) {
-  await page.goto(url);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Apps' }).click();
-  await expect(page.getByRole('navigation', { name: 'Apps' })).toBeVisible();
-}
 
 test('edit an app in the form and the rendered YAML, keep overrides, switch to Kubernetes, diff', async ({ page, webHost }) => {
   const problems = watchCsp(page);
@@ -53,7 +35,7 @@ test('edit an app in the form and the rendered YAML, keep overrides, switch to K
 
   // An invalid form value is flagged where it was typed and the last valid app keeps rendering.
   await page.getByLabel('Replicas').fill('two');
-  await expect(page.getByText(/expected number/i)).toBeVisible();
+  await expect(page.getByRole('form', { name: 'App definition' }).getByText('Replicas must be a number, not text.')).toBeVisible();
   await expect(page.getByLabel('Replicas')).toHaveValue('two');
   await expect.poll(() => fileText(page, 'compose.yaml')).toContain('nginx:1.28-alpine');
   await page.getByLabel('Replicas').fill('1');
@@ -172,7 +154,7 @@ test('import a docker-compose file and see its findings', async ({ page, webHost
   await page.getByRole('button', { name: 'Import docker-compose…' }).click();
   const dialog = page.getByRole('form', { name: 'Import docker-compose' });
   await dialog.getByLabel('…or paste it').fill(
-    ['services:', '  api:', '    image: ghcr.io/acme/api:2.1', '    ports: ["8080:8080"]', '    privileged: true', '    environment:', '      LOG_LEVEL: info', ''].join('\n'),
+    ['services:', '  api:', '    image: ghcr.io/acme/api:2.1', '    ports: ["8080:8080"]', '    privileged: true', '    network_mode: host', '    pid: host', '    environment:', '      LOG_LEVEL: info', ''].join('\n'),
   );
   await dialog.getByLabel('App name').fill('acme');
   await dialog.getByRole('button', { name: 'Import' }).click();

@@ -25,7 +25,7 @@ export function preloadApi(ipc: IpcRendererLike): Transport {
       if (!isMethodName(method)) throw new ApiError('INVALID_INPUT', `Unknown API method ${String(method)}.`);
       const reply = (await ipc.invoke(API_CALL_CHANNEL, method, input)) as Reply;
       if (reply.ok) return reply.result;
-      throw new ApiError(reply.error.code, reply.error.message);
+      throw new ApiError(reply.error.code, reply.error.message, reply.error.field);
     },
     subscribe(event, listener) {
       if (!isEventName(event)) throw new ApiError('INVALID_INPUT', `Unknown API event ${String(event)}.`);

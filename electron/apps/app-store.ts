@@ -68,9 +68,13 @@ export class AppStore {
     return result.app;
   }
 
-  async save(app: App): Promise<AppSummary> {
+  /** With `create`, an app already stored under the name is refused (checked under the file's lock) instead of replaced. */
+  async save(app: App, options: { create?: boolean } = {}): Promise<AppSummary> {
     const file = this.fileOf(app.name);
     return withFileLock(file, async () => {
+      if (options.create && (await readFileIfExists(file)) !== undefined) {
+        throw new ApiError('CONFLICT', `An app named "${app.name}" already exists. Choose another name, or open that app from the list.`, 'name');
+      }
       await writeFileAtomic(file, dumpYamlText(app, { noRefs: true, lineWidth: -1 }));
       const stat = await fs.stat(file);
       return { name: app.name, services: Object.keys(app.services).length, updatedAt: stat.mtime.toISOString() };

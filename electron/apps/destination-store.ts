@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { Destination } from '../../shared/model/app.js';
 import { ApiError } from '../../shared/api/errors.js';
+import { findSameName } from '../../shared/model/unique-names.js';
 import { DocumentStore } from '../storage/document-store.js';
 
 /** Offered until the user saves a destination of their own: Docker on this computer. */
@@ -30,12 +31,20 @@ export class DestinationStore {
     return found;
   }
 
-  /** `check` runs once the file has been read and before it is written; it throws to refuse the destination. */
-  async save(destination: Destination, check?: (destination: Destination) => Promise<void>): Promise<Destination> {
+  /**
+   * Creates a destination, or with `original` replaces that one (renaming it when the name differs). Creating never
+   * replaces: a name another destination has, in any case, is refused with the one that has it. `check` runs once the
+   * file has been read and before it is written; it throws to refuse the destination.
+   */
+  async save(destination: Destination, options: { original?: string; check?: (destination: Destination) => Promise<void> } = {}): Promise<Destination> {
+    const { original, check } = options;
     await this.store.update(async (saved) => {
-      await check?.(destination);
       const all = saved.length > 0 ? [...saved] : [LOCAL_DOCKER];
-      const index = all.findIndex((d) => d.name === destination.name);
+      const index = original === undefined ? -1 : all.findIndex((d) => d.name === original);
+      if (original !== undefined && index === -1) throw new ApiError('NOT_FOUND', `There is no destination named ${original} to change; it may have been removed. Create it again.`);
+      const other = findSameName(all, destination.name, (d) => d === all[index]);
+      if (other) throw new ApiError('CONFLICT', `A destination named "${other.name}" already exists (${describe(other)}). Choose another name, or edit that one.`, 'name');
+      await check?.(destination);
       if (index === -1) all.push(destination);
       else all[index] = destination;
       return all;
@@ -47,3 +56,5 @@ export class DestinationStore {
     await this.store.update((saved) => (saved.length > 0 ? saved : [LOCAL_DOCKER]).filter((d) => d.name !== name));
   }
 }
+
+const describe = (d: Destination) => (d.type === 'docker' ? `Docker on ${d.server === 'local' ? 'this computer' : d.server}` : `Kubernetes ${d.context}, namespace ${d.namespace}`);

@@ -52,6 +52,51 @@ describe('app handlers', () => {
     expect((await call('destinations.list')).map((d: { name: string }) => d.name)).toEqual(['local-docker']);
   });
 
+  it('never overwrites a destination when creating one; renaming and editing are explicit', async () => {
+    await call('destinations.save', { destination: { type: 'kubernetes', name: 'k3s-vps', context: 'prod', namespace: 'shop' } });
+    await expect(call('destinations.save', { destination: { type: 'kubernetes', name: 'K3S-vps', context: 'dev' } }))
+      .rejects.toMatchObject({ code: 'CONFLICT', field: 'name', message: 'A destination named "k3s-vps" already exists (Kubernetes prod, namespace shop). Choose another name, or edit that one.' });
+    await expect(call('destinations.save', { destination: { type: 'docker', name: 'LOCAL-docker', server: 'local' } })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await call('destinations.list')).find((d: { name: string }) => d.name === 'k3s-vps')).toMatchObject({ context: 'prod', namespace: 'shop' });
+
+    // Editing keeps its place; renaming to a free name moves it; renaming onto another one is refused.
+    await call('destinations.save', { original: 'k3s-vps', destination: { type: 'kubernetes', name: 'k3s-vps', context: 'prod', namespace: 'web' } });
+    await call('destinations.save', { original: 'k3s-vps', destination: { type: 'kubernetes', name: 'k3s-main', context: 'prod', namespace: 'web' } });
+    await expect(call('destinations.save', { original: 'k3s-main', destination: { type: 'kubernetes', name: 'local-docker', context: 'prod' } })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(call('destinations.save', { original: 'gone', destination: { type: 'kubernetes', name: 'x', context: 'prod' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await call('destinations.list')).map((d: { name: string; namespace?: string }) => [d.name, d.namespace])).toEqual([['local-docker', undefined], ['k3s-main', 'web']]);
+  });
+
+  it('creates, renames, duplicates and deletes apps without overwriting one, and their secrets follow', async () => {
+    await call('apps.save', { app: appInput, original: null });
+    await secrets.set('app/shop/db', 'hunter2');
+    await expect(call('apps.save', { app: { ...appInput, services: { other: { image: 'x' } } }, original: null }))
+      .rejects.toMatchObject({ code: 'CONFLICT', field: 'name', message: 'An app named "shop" already exists. Choose another name, or open that app from the list.' });
+    expect((await call('apps.get', { name: 'shop' })).services.web.image).toBe('nginx:1');
+
+    await call('apps.duplicate', { name: 'shop', as: 'shop-copy' });
+    await expect(call('apps.duplicate', { name: 'shop', as: 'shop-copy' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await secrets.get('app/shop-copy/db')).toBe('hunter2');
+
+    await expect(call('apps.save', { app: { ...appInput, name: 'shop-copy' }, original: 'shop' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await call('apps.save', { app: { ...appInput, name: 'store' }, original: 'shop' });
+    expect((await call('apps.list')).map((a: { name: string }) => a.name)).toEqual(['shop-copy', 'store']);
+    expect(await secrets.get('app/store/db')).toBe('hunter2');
+    expect(await secrets.get('app/shop/db')).toBeUndefined();
+
+    await call('apps.remove', { name: 'store' });
+    expect(await secrets.get('app/store/db')).toBeUndefined();
+    expect(await secrets.get('app/shop-copy/db')).toBe('hunter2');
+  });
+
+  it('refuses an import under the name of an existing app before storing its secrets', async () => {
+    await call('apps.save', { app: { ...appInput, name: 'imported' } });
+    await secrets.set('app/imported/PASS', 'mine');
+    await expect(call('apps.importCompose', { content: 'services:\n  web:\n    image: nginx:1\n    environment:\n      PASS: theirs\n', name: 'imported' }))
+      .rejects.toMatchObject({ code: 'CONFLICT', field: 'name' });
+    expect(await secrets.get('app/imported/PASS')).toBe('mine');
+  });
+
   it('refuses a Kubernetes destination whose context no kubeconfig defines, naming the ones there are', async () => {
     await expect(call('destinations.save', { destination: { type: 'kubernetes', name: 'typo', context: 'prdo' } }))
       .rejects.toMatchObject({ code: 'NOT_FOUND', message: 'There is no Kubernetes context named prdo. The contexts there are: prod, dev.' });

@@ -35,13 +35,17 @@ describe('probe', () => {
     });
   });
 
-  it('falls back to the docker client version and standalone compose, and reports absence as null', () => {
-    const parsed = parseProbeOutput('os=Debian\narch=aarch64\ndocker=Docker version 20.10.5+dfsg1, build 55c4c88\ncompose_plugin=\ncompose_standalone=1.29.2\nfree_kb=\n');
-    expect(parsed.docker).toBe('20.10.5+dfsg1');
+  it('reports the daemon version only, or that the daemon did not answer and why, and standalone compose', () => {
+    const parsed = parseProbeOutput('os=Debian\narch=aarch64\ndocker_client=Docker version 28.2.2, build e6534b4\ndocker_error=Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\ncompose_plugin=\ncompose_standalone=1.29.2\nfree_kb=\n');
+    expect(parsed.docker).toBeNull();
+    expect(parsed.dockerClient).toBe('28.2.2');
+    expect(parsed.dockerError).toBe('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
     expect(parsed.compose).toEqual({ flavor: 'standalone', version: '1.29.2' });
     expect(parsed.kubectl).toBeNull();
     expect(parsed.kubernetes).toEqual([]);
     expect(parsed.freeDiskBytes).toBeNull();
+    expect(parseProbeOutput('docker_client=Docker version 28.2.2\ndocker=28.3.0\n')).toMatchObject({ docker: '28.3.0', dockerClient: '28.2.2' });
+    expect(parseProbeOutput('docker_client=Docker version 28.2.2\ndocker_error=\n').dockerError).toBe('the daemon did not answer');
   });
 
   it('reports each Kubernetes distribution with its program and admin kubeconfig', () => {
@@ -69,6 +73,8 @@ describe('probe', () => {
     expect(result.arch).toBe(os.machine());
     expect(result.os).toBe(osName() ?? `${os.type()} ${os.release()}`);
     expect(result.freeDiskBytes).toBeGreaterThan(0);
+    // With the docker CLI installed, either the daemon answered with its version or the probe says why not.
+    if (result.dockerClient) expect(result.docker !== null || (result.dockerError ?? '').length > 0).toBe(true);
     // The script reports Kubernetes details; none of the three runs here.
     expect(result.kubernetesFound).toEqual(result.kubernetes.map((d) => expect.objectContaining({ distribution: d })));
   });

@@ -12,9 +12,12 @@ os=$( (. /etc/os-release 2>/dev/null && printf '%s' "$PRETTY_NAME") || true)
 echo "os=$os"
 echo "arch=$(uname -m 2>/dev/null)"
 if command -v docker >/dev/null 2>&1; then
-  v=$(docker version --format '{{.Server.Version}}' 2>/dev/null)
-  [ -n "$v" ] || v=$(docker --version 2>/dev/null)
-  echo "docker=$v"
+  echo "docker_client=$(docker --version 2>/dev/null)"
+  if v=$(docker version --format '{{.Server.Version}}' 2>&1) && [ -n "$v" ]; then
+    echo "docker=$v"
+  else
+    echo "docker_error=$(printf '%s\n' "$v" | grep -v '^[[:space:]]*$' | tail -n 1)"
+  fi
   echo "compose_plugin=$(docker compose version --short 2>/dev/null)"
 fi
 command -v docker-compose >/dev/null 2>&1 && echo "compose_standalone=$(docker-compose version --short 2>/dev/null)"
@@ -56,7 +59,10 @@ export function parseProbeOutput(output: string, probedAt: Date = new Date()): P
   return {
     os: one('os') ?? null,
     arch: one('arch') ?? null,
+    // Only the daemon's own version says Docker works; the client alone cannot run anything.
     docker: version(one('docker')),
+    ...(values.has('docker_client') ? { dockerClient: version(one('docker_client')) } : {}),
+    ...(values.has('docker_error') ? { dockerError: one('docker_error') ?? 'the daemon did not answer' } : {}),
     compose: plugin ? { flavor: 'plugin', version: plugin } : standalone ? { flavor: 'standalone', version: standalone } : null,
     kubectl: version(one('kubectl')),
     ...kubernetesFields(values),

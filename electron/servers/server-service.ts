@@ -1,8 +1,11 @@
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ApiError, describeIssues } from '../../shared/api/errors.js';
-import { LOCAL_SERVER_ID, ServerInput, SshServer, type LocalServer, type Server, type ServerStatus, type SshConfigCandidate } from '../../shared/model/server.js';
+import { issueField } from '../../shared/api/issue-messages.js';
+import { LOCAL_SERVER_ID, ServerInput, SshServer, type LocalServer, type Server, type ServerAuth, type ServerStatus, type SshConfigCandidate } from '../../shared/model/server.js';
+import { findSameName, sameName, THIS_COMPUTER_NAME } from '../../shared/model/unique-names.js';
 import type { EventBus } from '../api/event-bus.js';
 import type { Host } from '../hosts/host.js';
 import { LocalHost } from '../local/local-host.js';
@@ -13,6 +16,7 @@ import { serverLabel } from '../ssh/connect-hop.js';
 import { loadSshConfig, scanSshConfig } from '../ssh/ssh-config.js';
 import { SshConnection } from '../ssh/ssh-connection.js';
 import { SshHost } from '../ssh/ssh-host.js';
+import { expandHome } from '../storage/paths.js';
 import { CredentialVault } from './credential-vault.js';
 import { probeHost } from './probe.js';
 import { serverStore } from './server-store.js';
@@ -32,7 +36,7 @@ export interface ServerServiceOptions {
   connectTimeoutMs?: number;
 }
 
-const LOCAL: LocalServer = { kind: 'local', id: LOCAL_SERVER_ID, name: 'This computer' };
+const LOCAL: LocalServer = { kind: 'local', id: LOCAL_SERVER_ID, name: THIS_COMPUTER_NAME };
 
 /**
  * Servers: the list in <dataDir>/servers.json, "this computer", one pooled
@@ -88,6 +92,8 @@ export class ServerService {
   add(input: z.input<typeof ServerInput>): Promise<SshServer> {
     return this.mutate(async (servers) => {
       const parsed = parseInput(input);
+      checkName(parsed.name, servers);
+      await checkKeyFile(parsed.auth);
       const taken = new Set([LOCAL_SERVER_ID, ...servers.map((s) => s.id)]);
       if (parsed.id && taken.has(parsed.id)) throw new ApiError('CONFLICT', `A server with id "${parsed.id}" already exists. Choose another id or edit that server.`);
       const id = parsed.id ?? uniqueId(slugify(parsed.name), taken);
@@ -104,6 +110,9 @@ export class ServerService {
       if (index < 0) throw new ApiError('NOT_FOUND', `There is no server "${id}".`);
       const previous = servers[index]!;
       const server = SshServer.parse({ ...parseInput(input), kind: 'ssh', id });
+      checkName(server.name, servers, id);
+      // An unchanged key path was accepted before; only a new one is checked, so other edits still save while a key is being moved.
+      if (JSON.stringify(previous.auth) !== JSON.stringify(server.auth)) await checkKeyFile(server.auth);
       checkJumps(server, servers);
       await this.pool.drop(id);
       if (JSON.stringify(previous.auth) !== JSON.stringify(server.auth)) await this.vault.forgetServer(id);
@@ -221,8 +230,30 @@ export class ServerService {
 
 function parseInput(input: z.input<typeof ServerInput>): z.output<typeof ServerInput> {
   const parsed = ServerInput.safeParse(input);
-  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeIssues(parsed.error, 'server'));
+  if (!parsed.success) throw new ApiError('INVALID_INPUT', describeIssues(parsed.error, 'server'), parsed.error.issues[0] && issueField(parsed.error.issues[0].path));
   return parsed.data;
+}
+
+/**
+ * Server names are what every list and picker shows, so two that read the same (any case) are refused, and so is
+ * the built-in "This computer". The message names the server that has it.
+ */
+function checkName(name: string, servers: readonly SshServer[], except?: string) {
+  if (sameName(name, THIS_COMPUTER_NAME)) throw new ApiError('CONFLICT', `"${THIS_COMPUTER_NAME}" is the built-in name of this computer. Choose another name.`, 'name');
+  const other = findSameName(servers, name, (s) => s.id === except);
+  if (other) throw new ApiError('CONFLICT', `A server named "${other.name}" already exists (${other.user}@${other.host}). Choose another name, or edit that server.`, 'name');
+}
+
+/** A key file that is not there would only fail at the first connection, far from where the path was typed. */
+async function checkKeyFile(auth: ServerAuth) {
+  if (auth.method !== 'key') return;
+  const file = expandHome(auth.keyPath);
+  const stat = await fs.stat(file).catch((err: NodeJS.ErrnoException) => err);
+  if (stat instanceof Error) {
+    const why = stat.code === 'ENOENT' ? 'There is no file' : stat.code === 'EACCES' ? 'Berth may not read the file' : `Berth cannot read the file (${stat.code ?? stat.message})`;
+    throw new ApiError('INVALID_INPUT', `${why} ${auth.keyPath}. Enter the path of your private key, e.g. ~/.ssh/id_ed25519.`, 'auth.keyPath');
+  }
+  if (!stat.isFile()) throw new ApiError('INVALID_INPUT', `${auth.keyPath} is not a file. Enter the path of your private key file, e.g. ~/.ssh/id_ed25519.`, 'auth.keyPath');
 }
 
 function checkJumps(server: SshServer, servers: readonly SshServer[]) {

@@ -6,6 +6,7 @@ import { ApiError, describeIssues } from '../../shared/api/errors.js';
 import { SshServer, type ServerAuth, type SshConfigCandidate } from '../../shared/model/server.js';
 import { hostAliases, parseJumpSpec, resolveAlias } from '../ssh/ssh-config.js';
 import { slugify, uniqueId } from './server-ids.js';
+import { freeName, THIS_COMPUTER_NAME } from '../../shared/model/unique-names.js';
 
 export interface ImportPlan {
   /** Servers for the chosen aliases, in the order asked. */
@@ -63,9 +64,11 @@ export function planImport(config: SSHConfig, aliases: readonly string[], existi
       return same;
     }
     const id = uniqueId(slugify(candidate.alias), taken);
-    const parsed = SshServer.safeParse({ kind: 'ssh', id, name: candidate.alias, host: candidate.host, port: candidate.port, user: candidate.user, auth: defaultAuth(candidate, sshDir, env), proxyJump });
+    // Names stay unique as when added by hand: an alias that reads like an existing server's name gets a number.
+    const name = freeName(candidate.alias, [THIS_COMPUTER_NAME, ...existing.map((s) => s.name), ...added.map((s) => s.name)]);
+    const parsed = SshServer.safeParse({ kind: 'ssh', id, name, host: candidate.host, port: candidate.port, user: candidate.user, auth: defaultAuth(candidate, sshDir, env), proxyJump });
     if (!parsed.success) {
-      throw new ApiError('INVALID_INPUT', `Cannot import ${candidate.alias}: ${describeIssues(parsed.error)}.`);
+      throw new ApiError('INVALID_INPUT', `Cannot import ${candidate.alias}: ${describeIssues(parsed.error)}`);
     }
     taken.add(id);
     added.push(parsed.data);

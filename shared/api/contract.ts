@@ -63,6 +63,10 @@ export type AppSummary = z.infer<typeof AppSummary>;
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
+export const TerminalState = z.enum(['connecting', 'open', 'disconnected', 'exited']);
+export const TerminalInfo = z.object({ terminalId: TerminalId, serverId: z.string(), title: z.string(), state: TerminalState, message: z.string().optional() });
+export type TerminalInfo = z.infer<typeof TerminalInfo>;
+
 export const methods = {
   'system.info': method(none, z.object({
     version: z.string(),
@@ -98,6 +102,16 @@ export const methods = {
   'terminals.ack': method(z.object({ terminalId: TerminalId, bytes: z.number().int().min(0) }), z.object({})),
   'terminals.reconnect': method(z.object({ terminalId: TerminalId }), z.object({})),
   'terminals.close': method(z.object({ terminalId: TerminalId }), z.object({})),
+  /** The terminals still running in this Berth (a reloaded UI restores the tabs it had among them). */
+  'terminals.list': method(none, z.array(TerminalInfo)),
+  /**
+   * Attaches the calling UI to a running terminal: its recent output (at most 256 KiB, base64 of the raw bytes since
+   * results travel as JSON) to replay, after which
+   * 'terminal.data' events continue exactly where the scrollback ends. The replay counts as unacknowledged
+   * output like any frame, so the UI acks it as it draws it. A terminal nobody is attached to ends after
+   * BERTH_TERMINAL_DETACHED_TIMEOUT seconds (600 by default).
+   */
+  'terminals.attach': method(z.object({ terminalId: TerminalId }), TerminalInfo.extend({ scrollback: z.base64() })),
 
   'apps.list': method(none, z.array(AppSummary)),
   'apps.get': method(z.object({ name: z.string() }), App),
@@ -225,7 +239,6 @@ export const SecretPrompt = z.object({
 export const Prompt = z.discriminatedUnion('kind', [HostKeyPrompt, SecretPrompt]);
 export type Prompt = z.infer<typeof Prompt>;
 
-export const TerminalState = z.enum(['connecting', 'open', 'disconnected', 'exited']);
 
 export const events = {
   /** Shell output as raw UTF-8 bytes; a frame may end inside a multibyte character, the next one carries the rest. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueField, issueMessage } from './issue-messages.js';
 
 /**
  * Errors that cross the API carry a stable code and a message that tells the
@@ -32,32 +33,54 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-export const ApiErrorShape = z.object({ code: ErrorCode, message: z.string() });
+export const ApiErrorShape = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** The input field the error is about (services.web.image, auth.keyPath), so a form can show it there. */
+  field: z.string().optional(),
+});
 export type ApiErrorShape = z.infer<typeof ApiErrorShape>;
 
 export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
   toJSON(): ApiErrorShape {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) };
   }
 
   static from(err: unknown): ApiError {
     if (err instanceof ApiError) return err;
     const parsed = ApiErrorShape.safeParse(err);
-    if (parsed.success) return new ApiError(parsed.data.code, parsed.data.message);
+    if (parsed.success) return new ApiError(parsed.data.code, parsed.data.message, parsed.data.field);
     const message = err instanceof Error ? err.message : String(err);
     return new ApiError('INTERNAL', message);
   }
 }
 
-/** One line naming each invalid field and what is wrong with it; `root` names the value itself. */
-export function describeIssues(error: z.ZodError, root = '(root)'): string {
-  return error.issues.map((i) => `${i.path.join('.') || root}: ${i.message}`).join('; ');
+/**
+ * One sentence per invalid field, naming it and saying what to type instead (issue-messages.ts); a field
+ * below the top level also says where it is. `root` names the value itself.
+ */
+export function describeIssues(error: z.ZodError, root = 'value'): string {
+  // One sentence per field: an empty name also fails its pattern, and the first problem is the one to fix.
+  const seen = new Set<string>();
+  return error.issues
+    .filter((i) => {
+      const key = issueField(i.path);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map((i) => {
+      const text = issueMessage(i, i.path.length === 0 ? root : undefined);
+      return i.path.length > 1 ? `${text.replace(/\.$/, '')} (at ${issueField(i.path)}).` : text;
+    })
+    .join(' ');
 }

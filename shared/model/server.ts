@@ -61,7 +61,12 @@ export type KubernetesFound = z.infer<typeof KubernetesFound>;
 export const ProbeResult = z.object({
   os: z.string().nullable(),
   arch: z.string().nullable(),
+  /** The Docker daemon's (server) version; null when Docker is not installed or its daemon did not answer. */
   docker: z.string().nullable(),
+  /** The docker CLI's version, when the program is installed. */
+  dockerClient: z.string().nullable().optional(),
+  /** Why the daemon did not answer although the CLI is installed ("Cannot connect to the Docker daemon…"). */
+  dockerError: z.string().optional(),
   compose: z.object({ flavor: z.enum(['plugin', 'standalone']), version: z.string() }).nullable(),
   kubectl: z.string().nullable(),
   kubernetes: z.array(KubernetesDistribution),

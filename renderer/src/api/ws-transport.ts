@@ -54,7 +54,7 @@ export function createWebSocketTransport(token: string, base: Location = window.
           if (!p) return;
           pending.delete(msg.id);
           if (msg.ok) p.resolve(msg.result);
-          else p.reject(new ApiError(msg.error.code, msg.error.message));
+          else p.reject(new ApiError(msg.error.code, msg.error.message, msg.error.field));
         }
       };
     });

@@ -3,12 +3,14 @@ import { ApiError, type ErrorCode } from '../../../shared/api/errors';
 export interface ShownError {
   code: ErrorCode;
   message: string;
+  /** The input field the core refused (auth.keyPath), when it named one. */
+  field?: string;
 }
 
 /** What the UI shows for a failed call: the core's message already says what to do next. */
 export function toShownError(err: unknown): ShownError {
   const error = ApiError.from(err);
-  return { code: error.code, message: error.message };
+  return { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
 }
 
 /** Just the message of a failed call or a thrown error, for inline notes. */

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type CSSProperties } from 'react';
 import { api } from '../../api/api';
 import type { App } from '../../../../shared/model/app';
 import type { MethodOutput } from '../../../../shared/api/contract';
@@ -6,6 +6,7 @@ import { isDirty, useEditorStore } from './model/editor-store';
 import { newApp } from './model/new-app';
 import { AppList } from './list/AppList';
 import { ImportDialog } from './list/ImportDialog';
+import { AppActions } from './list/AppActions';
 import { AppForm } from './form/AppForm';
 import { DestinationPicker } from './destinations/DestinationPicker';
 import { Preview } from './preview/Preview';
@@ -17,6 +18,10 @@ import { DeploysView } from '../deploys/DeploysView';
 import { StatusView } from '../deploys/StatusView';
 import { useDeploys, type AppView } from '../deploys/deploys-store';
 import '../deploys/deploys.css';
+import { Dialog } from '../../components/Dialog';
+import { useTabs } from '../../components/tabs';
+import { SplitResizer } from './SplitResizer';
+import { FORM_MIN_PX, HANDLE_PX, PREVIEW_MIN_PX, storeFraction, storedFraction } from './split-width';
 
 const VIEWS: { view: AppView; label: string }[] = [
   { view: 'definition', label: 'Definition' },
@@ -41,8 +46,16 @@ export default function AppsPage() {
   const destination = useEditorStore((s) => s.destination);
   const view = useDeploys((s) => s.view);
   const focus = useDeploys((s) => s.focus);
-  const { open, markSaved, setDestination } = useEditorStore.getState();
+  const { open, close, markSaved, setDestination } = useEditorStore.getState();
   const { setView, select: selectDeploy } = useDeploys.getState();
+  const viewTabs = useTabs({ keys: VIEWS.map((v) => v.view), selected: view, onSelect: setView });
+  const splitRef = useRef<HTMLDivElement>(null);
+  const formPaneId = useId();
+  const [formFraction, setFormFraction] = useState(storedFraction);
+  const resizeSplit = (fraction: number) => {
+    setFormFraction(fraction);
+    storeFraction(fraction);
+  };
   useRenderLoop();
 
   const refresh = useCallback(() => {
@@ -100,7 +113,8 @@ export default function AppsPage() {
     setSaving(true);
     setSaveError(null);
     try {
-      await api.call('apps.save', { app });
+      // Saying which app this was keeps a new app from replacing a saved one, and makes a changed name a rename.
+      await api.call('apps.save', { app, original: storedName });
       markSaved(app);
       refresh();
     } catch (err) {
@@ -126,6 +140,25 @@ export default function AppsPage() {
             <span className="apps-toolbar-end">
               {invalid && <span className="apps-field-error">Fix the marked fields to save; the preview shows the last valid version.</span>}
               {saveError && <span className="apps-field-error" role="alert">{saveError}</span>}
+              {storedName && (
+                <AppActions
+                  name={storedName}
+                  taken={apps.map((a) => a.name)}
+                  onRenamed={(renamed) => {
+                    useEditorStore.getState().setField(['name'], renamed.name);
+                    markSaved(renamed);
+                    refresh();
+                  }}
+                  onDuplicated={(copy) => {
+                    refresh();
+                    void select(copy);
+                  }}
+                  onDeleted={() => {
+                    close();
+                    refresh();
+                  }}
+                />
+              )}
               <button type="button" className={dirty ? 'apps-primary' : undefined} disabled={!dirty || invalid || saving} onClick={() => void save()}>
                 {saving ? 'Saving…' : dirty ? 'Save' : 'Saved'}
               </button>
@@ -134,25 +167,28 @@ export default function AppsPage() {
           </header>
           <div className="apps-tabs apps-views" role="tablist" aria-label="App views">
             {VIEWS.map((v) => (
-              <button key={v.view} type="button" role="tab" className="apps-tab" aria-selected={view === v.view} onClick={() => setView(v.view)}>
+              <button key={v.view} type="button" className="apps-tab" {...viewTabs.tab(v.view)}>
                 {v.label}
               </button>
             ))}
           </div>
-          {/* The editor stays mounted behind the other views, so unsaved edits and editor state survive a look at the deploys. */}
-          <div className="apps-split" hidden={view !== 'definition'}>
-            <div className="apps-form-pane"><AppForm key={session} /></div>
-            <Preview key={session} />
+          <div className="apps-view-panel" {...viewTabs.panel()}>
+            {/* The editor stays mounted behind the other views, so unsaved edits and editor state survive a look at the deploys. */}
+            <div className="apps-split" ref={splitRef} hidden={view !== 'definition'} style={{ '--form-fraction': formFraction, '--form-min': `${FORM_MIN_PX}px`, '--preview-min': `${PREVIEW_MIN_PX}px`, '--handle': `${HANDLE_PX}px` } as CSSProperties}>
+              <div className="apps-form-pane" id={formPaneId}><AppForm key={session} /></div>
+              <SplitResizer split={splitRef} fraction={formFraction} onChange={resizeSplit} controls={formPaneId} />
+              <Preview key={session} />
+            </div>
+            {view !== 'definition' && !storedName && <p className="apps-empty-state">Save the app first; its deploys and containers then show here.</p>}
+            {view === 'deploys' && storedName && destination && <DeploysView key={`${storedName}/${destination.name}`} app={storedName} destination={destination} />}
+            {view === 'status' && storedName && destination && <StatusView key={`${storedName}/${destination.name}`} app={storedName} destination={destination} />}
           </div>
-          {view !== 'definition' && !storedName && <p className="apps-empty-state">Save the app first; its deploys and containers then show here.</p>}
-          {view === 'deploys' && storedName && destination && <DeploysView key={`${storedName}/${destination.name}`} app={storedName} destination={destination} />}
-          {view === 'status' && storedName && destination && <StatusView key={`${storedName}/${destination.name}`} app={storedName} destination={destination} />}
         </div>
       )}
       {importing && (
-        <div className="apps-modal" role="dialog" aria-modal="true">
+        <Dialog title="Import a docker-compose file" onCancel={() => setImporting(false)} wide className="dialog-form">
           <ImportDialog onCancel={() => setImporting(false)} onOpen={openUnsaved} />
-        </div>
+        </Dialog>
       )}
     </section>
   );

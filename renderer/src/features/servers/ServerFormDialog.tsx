@@ -4,7 +4,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { toShownError, type ShownError } from '../../lib/errors';
 import { useServers } from '../../stores/servers-store';
 import type { SshServer } from '../../../../shared/model/server';
-import { emptyForm, formFromServer, validateForm, type FormErrors, type FormField, type ServerForm } from './server-form-model';
+import { emptyForm, fieldOfPath, formFromServer, validateForm, type FormErrors, type FormField, type ServerForm } from './server-form-model';
 
 /** Add or edit a server. A failed save keeps everything typed and says what to fix. */
 export function ServerFormDialog({ server, onClose }: { server?: SshServer; onClose(): void }) {
@@ -14,6 +14,7 @@ export function ServerFormDialog({ server, onClose }: { server?: SshServer; onCl
   const [saving, setSaving] = useState(false);
   const add = useServers((s) => s.add);
   const update = useServers((s) => s.update);
+  const test = useServers((s) => s.test);
   const idPrefix = useId();
 
   const change = (field: FormField) => (e: { target: { value: string } }) => {
@@ -29,10 +30,14 @@ export function ServerFormDialog({ server, onClose }: { server?: SshServer; onCl
     setSaveError(undefined);
     try {
       if (server) await update(server.id, input);
-      else await add(input);
+      // A new server is tested at once: a wrong address or key shows now, beside it, not at the first deploy.
+      else void test((await add(input)).id);
       onClose();
     } catch (err) {
-      setSaveError(toShownError(err));
+      const shown = toShownError(err);
+      // A refusal about one field (a name in use, a key file that is not there) is shown under that field.
+      if (shown.field) setErrors((e) => ({ ...e, [fieldOfPath(shown.field!.split('.'))]: shown.message }));
+      else setSaveError(shown);
     } finally {
       setSaving(false);
     }

@@ -1,4 +1,5 @@
 import { ServerInput, type Server, type SshServer } from '../../../../shared/model/server';
+import { issueMessage } from '../../../../shared/api/issue-messages';
 
 export type AuthMethod = 'key' | 'agent' | 'password';
 
@@ -41,15 +42,14 @@ function authOf(form: ServerForm): ServerInput['auth'] {
   }
 }
 
-const fieldOfPath = (path: PropertyKey[]): FormField => {
+/** The form field a schema path (name, auth.keyPath…) or a field the core refused belongs to. */
+export const fieldOfPath = (path: readonly PropertyKey[]): FormField => {
   if (path[0] === 'auth') return path[1] === 'socket' ? 'agentSocket' : 'keyPath';
   return (['name', 'host', 'port', 'user'] as const).find((f) => f === path[0]) ?? 'name';
 };
 
-const fieldMessage = (message: string) => {
-  if (/^too small/i.test(message)) return 'Required.';
-  return `Enter ${message}.`;
-};
+/** How the form labels each field, for the sentences of issue-messages.ts. */
+const LABELS: Record<FormField, string> = { name: 'name', host: 'host', port: 'port', user: 'user', auth: 'sign-in method', keyPath: 'private key file', agentSocket: 'agent socket' };
 
 /** Checks the form with the same schema the core uses, and maps problems to the fields they belong to. */
 export function validateForm(form: ServerForm, keep?: Pick<Server, 'id'> & { proxyJump?: string[] }): { input?: ServerInput; errors: FormErrors } {
@@ -67,7 +67,7 @@ export function validateForm(form: ServerForm, keep?: Pick<Server, 'id'> & { pro
   const errors: FormErrors = {};
   for (const issue of parsed.error.issues) {
     const field = fieldOfPath(issue.path);
-    errors[field] ??= field === 'port' ? 'Enter a port from 1 to 65535 (usually 22).' : fieldMessage(issue.message);
+    errors[field] ??= field === 'port' ? 'Enter a port from 1 to 65535 (usually 22).' : issueMessage(issue, LABELS[field]);
   }
   return { errors };
 }

@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../../api/api';
 import type { Destination } from '../../../../../shared/model/app';
 import { useEditorStore } from '../model/editor-store';
 import { DestinationForm } from './DestinationForm';
+import { RemoveDestinationDialog } from './RemoveDestinationDialog';
 import { errorMessage } from '../../../lib/errors';
+import { Dialog } from '../../../components/Dialog';
 
 /** Used until the user saves a destination of their own, so a new app previews at once. */
 export const THIS_COMPUTER: Destination = { type: 'docker', name: 'this-computer', server: 'local', network: 'berth', proxy: 'caddy', selinuxRelabel: false };
@@ -16,9 +18,11 @@ export function DestinationPicker() {
   const setDestination = useEditorStore((s) => s.setDestination);
   const [list, setList] = useState<Destination[]>([]);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Destination | null>(null);
+  const [removing, setRemoving] = useState<Destination | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
+  const reload = useCallback(() => {
     api.call('destinations.list', {}).then(
       (saved) => {
         setList(saved);
@@ -31,8 +35,11 @@ export function DestinationPicker() {
       },
     );
   }, [setDestination]);
+  useEffect(reload, [reload]);
 
   const unsaved = destination && !list.some((d) => d.name === destination.name) ? [destination] : [];
+  // Only a destination that is stored can be edited or removed; "this-computer" is offered while none is.
+  const stored = destination && list.find((d) => d.name === destination.name);
   const options = [...list, ...unsaved].length > 0 ? [...list, ...unsaved] : [THIS_COMPUTER];
 
   return (
@@ -50,9 +57,41 @@ export function DestinationPicker() {
         {options.map((d) => <option key={d.name} value={d.name}>{label(d)}</option>)}
         <option value={NEW}>New destination…</option>
       </select>
+      {stored && (
+        <>
+          <button type="button" className="apps-small-button" aria-label={`Edit destination ${stored.name}`} onClick={() => setEditing(stored)}>Edit</button>
+          {/* The last one is not offered: with none saved, Berth offers Docker on this computer again. */}
+          {list.length > 1 && (
+            <button type="button" className="apps-small-button" aria-label={`Remove destination ${stored.name}`} onClick={() => setRemoving(stored)}>Remove</button>
+          )}
+        </>
+      )}
       {error && <span className="apps-field-error" title={error}>destinations unavailable</span>}
+      {editing && (
+        <Dialog title={`Edit ${editing.name}`} onCancel={() => setEditing(null)} wide className="dialog-form">
+          <DestinationForm
+            editing={editing}
+            onCancel={() => setEditing(null)}
+            onSaved={(d) => {
+              setList((l) => l.map((x) => (x.name === editing.name ? d : x)));
+              setDestination(d);
+              setEditing(null);
+            }}
+          />
+        </Dialog>
+      )}
+      {removing && (
+        <RemoveDestinationDialog
+          destination={removing}
+          onClose={() => setRemoving(null)}
+          onRemoved={() => {
+            setRemoving(null);
+            reload();
+          }}
+        />
+      )}
       {creating && (
-        <div className="apps-modal" role="dialog" aria-modal="true">
+        <Dialog title="New destination" onCancel={() => setCreating(false)} wide className="dialog-form">
           <DestinationForm
             onCancel={() => setCreating(false)}
             onSaved={(d) => {
@@ -61,7 +100,7 @@ export function DestinationPicker() {
               setCreating(false);
             }}
           />
-        </div>
+        </Dialog>
       )}
     </div>
   );

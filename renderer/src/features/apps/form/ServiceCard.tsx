@@ -1,11 +1,12 @@
 import { useEditorStore } from '../model/editor-store';
 import { fieldKey, type Path } from '../model/draft';
-import { CheckField, FieldError, NumberField, SelectField, TextField } from './fields';
+import { CheckField, NumberField, SelectField, TextField } from './fields';
 import { ListSection } from './ListSection';
 import { EnvEditor } from './EnvEditor';
 import { HealthEditor } from './HealthEditor';
 import { ExtrasField } from './ExtrasField';
 import { MountsSection } from './MountsSection';
+import { ServiceNameInput } from './ServiceNameInput';
 
 const restartOptions = [['unless-stopped', 'unless stopped'], ['always', 'always'], ['on-failure', 'on failure'], ['no', 'never']] as const;
 const wwwOptions = [['none', 'no redirect'], ['to-www', 'bare → www'], ['to-apex', 'www → bare']] as const;
@@ -13,29 +14,17 @@ const protocolOptions = [['tcp', 'tcp'], ['udp', 'udp']] as const;
 
 export function ServiceCard({ name }: { name: string }) {
   const path: Path = ['services', name];
-  const renameEntry = useEditorStore((s) => s.renameEntry);
   const setField = useEditorStore((s) => s.setField);
   const count = useEditorStore((s) => Object.keys((s.draft?.services as object | undefined) ?? {}).length);
 
   return (
     <section className="apps-service" aria-label={`Service ${name}`}>
       <header className="apps-service-header">
-        <input
-          aria-label="Service name"
-          className="apps-service-name"
-          data-field={fieldKey(path)}
-          defaultValue={name}
-          spellCheck={false}
-          onBlur={(e) => {
-            const to = e.target.value.trim();
-            if (to && to !== name) renameEntry(['services'], name, to);
-          }}
-        />
+        <ServiceNameInput name={name} />
         {count > 1 && (
           <button type="button" className="apps-small-button" onClick={() => setField(path, undefined)}>Remove service</button>
         )}
       </header>
-      <FieldError path={path} />
       <div className="apps-row">
         <TextField path={[...path, 'image']} label="Image" placeholder="ghcr.io/me/app:1.0" wide />
       </div>

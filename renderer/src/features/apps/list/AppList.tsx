@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { MethodOutput } from '../../../../../shared/api/contract';
 import { ResourceName } from '../../../../../shared/model/app';
+import { issueMessage } from '../../../../../shared/api/issue-messages';
+import { appNameFrom } from '../model/new-app';
 
 type Summary = MethodOutput<'apps.list'>[number];
 
@@ -15,9 +17,12 @@ export function AppList({ apps, selected, unsaved, error, onSelect, onCreate, on
   onCreate: (name: string) => void;
   onImport: () => void;
 }) {
-  const [name, setName] = useState('');
-  const check = name ? ResourceName.safeParse(name) : null;
+  const [typed, setTyped] = useState('');
+  const noteId = useId();
+  const name = appNameFrom(typed);
+  const check = typed.trim() ? ResourceName.safeParse(name) : null;
   const taken = apps.some((a) => a.name === name);
+  const changed = typed.trim() !== '' && name !== typed;
   return (
     <nav className="apps-list-pane" aria-label="Apps">
       <h2>Apps</h2>
@@ -41,11 +46,14 @@ export function AppList({ apps, selected, unsaved, error, onSelect, onCreate, on
         )}
         {apps.length === 0 && unsaved === null && !error && <li className="apps-hint">No apps yet.</li>}
       </ul>
-      <form className="apps-new" onSubmit={(e) => { e.preventDefault(); if (check?.success && !taken) { onCreate(name); setName(''); } }}>
-        <input aria-label="New app name" placeholder="new-app-name" value={name} spellCheck={false} onChange={(e) => setName(e.target.value.toLowerCase())} />
+      <form className="apps-new" onSubmit={(e) => { e.preventDefault(); if (check?.success && !taken) { onCreate(name); setTyped(''); } }}>
+        <input aria-label="New app name" aria-describedby={noteId} placeholder="new-app-name" value={typed} spellCheck={false} onChange={(e) => setTyped(e.target.value)} />
         <button type="submit" disabled={!check?.success || taken}>New app</button>
-        {check && !check.success && <span className="apps-field-error">{check.error.issues[0]?.message}</span>}
-        {taken && <span className="apps-field-error">An app with this name exists.</span>}
+        <span id={noteId} className="apps-new-note">
+          {check && !check.success && <span className="apps-field-error">{issueMessage(check.error.issues[0]!, 'app name')}</span>}
+          {check?.success && taken && <span className="apps-field-error">An app named &quot;{name}&quot; already exists. Choose another name, or open it above.</span>}
+          {check?.success && !taken && changed && <span className="apps-hint" data-testid="app-name-changed">Names use lowercase letters, digits and dashes: it will be called &quot;{name}&quot;.</span>}
+        </span>
       </form>
       <button type="button" className="apps-add" onClick={onImport}>Import docker-compose…</button>
     </nav>

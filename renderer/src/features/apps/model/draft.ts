@@ -1,4 +1,5 @@
 import { App } from '../../../../../shared/model/app';
+import { issueField, issueMessage } from '../../../../../shared/api/issue-messages';
 
 /**
  * The form edits a loose draft, not an App: what the user types stays as typed
@@ -9,14 +10,7 @@ export type Path = readonly (string | number)[];
 export type Draft = Record<string, unknown>;
 
 /** Same spelling as Diagnostic.field, e.g. services.web.routes[0].port, so render diagnostics and form fields meet. */
-export function fieldKey(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
-}
+export const fieldKey = issueField;
 
 export function getIn(value: unknown, path: Path): unknown {
   let cur = value;
@@ -65,7 +59,8 @@ export function checkDraft(draft: Draft): DraftCheck {
   const issues: Record<string, string> = {};
   for (const issue of parsed.error.issues) {
     const key = fieldKey(issue.path);
-    issues[key] ??= issue.message;
+    // The top-level name is the app's; everything else is labelled from its path (issue-messages.ts).
+    issues[key] ??= issueMessage(issue, key === 'name' ? 'app name' : undefined);
   }
   return { app: null, issues };
 }

@@ -13,7 +13,10 @@ import { withoutOverride, type OverrideRef } from './overrides';
 export interface EditorState {
   draft: Draft | null;
   app: App | null;
+  /** Form errors by field key: the schema's (from the draft) and the form's own (a cleared service name). */
   issues: Record<string, string>;
+  /** Problems the form found that the draft cannot show, such as a service name cleared but not yet applied. */
+  formIssues: Record<string, string>;
   /** The app as last saved, to tell whether there are unsaved changes; null for an app never saved. */
   saved: string | null;
   /** Name under which the app is stored, for the last-deployed diff. */
@@ -28,6 +31,9 @@ export interface EditorState {
   session: number;
 
   open(app: App, stored: boolean): void;
+  /** Nothing open any more (the app was deleted). */
+  close(): void;
+  setFormIssue(key: string, message: string | undefined): void;
   setField(path: Path, value: unknown): void;
   renameEntry(path: Path, from: string, to: string): void;
   replaceDraft(draft: Draft): void;
@@ -46,12 +52,13 @@ const json = (app: App | null) => (app ? JSON.stringify(app) : null);
 export const useEditorStore = create<EditorState>((set, get) => {
   const update = (draft: Draft) => {
     const check = checkDraft(draft);
-    set({ draft, issues: check.issues, ...(check.app ? { app: check.app } : {}) });
+    set({ draft, issues: { ...check.issues, ...get().formIssues }, ...(check.app ? { app: check.app } : {}) });
   };
   return {
     draft: null,
     app: null,
     issues: {},
+    formIssues: {},
     saved: null,
     storedName: null,
     destination: null,
@@ -62,7 +69,14 @@ export const useEditorStore = create<EditorState>((set, get) => {
     session: 0,
 
     open: (app, stored) =>
-      set((s) => ({ session: s.session + 1, draft: app, app, issues: {}, saved: stored ? json(app) : null, storedName: stored ? app.name : null, render: null, renderError: null, editProblems: {}, revealSecrets: false })),
+      set((s) => ({ session: s.session + 1, draft: app, app, issues: {}, formIssues: {}, saved: stored ? json(app) : null, storedName: stored ? app.name : null, render: null, renderError: null, editProblems: {}, revealSecrets: false })),
+    close: () => set((s) => ({ session: s.session + 1, draft: null, app: null, issues: {}, formIssues: {}, saved: null, storedName: null, render: null, renderError: null, editProblems: {} })),
+    setFormIssue: (key, message) => {
+      const { [key]: _gone, ...rest } = get().formIssues;
+      set({ formIssues: message === undefined ? rest : { ...rest, [key]: message } });
+      const { draft } = get();
+      if (draft) update(draft);
+    },
     setField: (path, value) => {
       const { draft } = get();
       if (draft) update(setIn(draft, path, value));
@@ -76,7 +90,7 @@ export const useEditorStore = create<EditorState>((set, get) => {
       const { draft, app } = get();
       if (!draft || !app) return;
       const check = checkDraft({ ...draft, overrides });
-      set({ draft: { ...draft, overrides }, issues: check.issues, app: check.app ?? { ...app, overrides } });
+      set({ draft: { ...draft, overrides }, issues: { ...check.issues, ...get().formIssues }, app: check.app ?? { ...app, overrides } });
     },
     resetOverride: (ref) => {
       const { app } = get();

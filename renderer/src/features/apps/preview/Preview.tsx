@@ -12,6 +12,7 @@ import { DiffView } from './DiffView';
 import { OverridesList } from './OverridesList';
 import { ProblemsList } from './ProblemsList';
 import { errorMessage } from '../../../lib/errors';
+import { useTabs } from '../../../components/tabs';
 
 export const EDIT_DEBOUNCE_MS = 400;
 const BERTH_FILE = 'berth.yaml';
@@ -35,6 +36,7 @@ export function Preview() {
   const storedName = useEditorStore((s) => s.storedName);
   const revealSecrets = useEditorStore((s) => s.revealSecrets);
   const editProblems = useEditorStore((s) => s.editProblems);
+  const formIssues = useEditorStore((s) => s.issues);
   const { setRevealSecrets, setEditProblems, setOverrides, replaceDraft } = useEditorStore.getState();
 
   useEffect(() => {
@@ -115,21 +117,30 @@ export function Preview() {
     setRevision((r) => r + 1);
   };
 
-  const problems = [...(render?.diagnostics ?? []), ...Object.values(editProblems).flat()];
+  const tabs = useTabs({ keys: [...files.map((f) => f.path), DIFF_TAB], selected: activeTab, onSelect: setTab });
+  // Fields the form marks invalid are problems too: the preview then shows the last valid app, not what was typed.
+  const fieldProblems = useMemo(
+    () => Object.entries(formIssues).map(([field, message]): Diagnostic => ({ severity: 'error', code: 'INVALID_FIELD', message, field })),
+    [formIssues],
+  );
+  const problems = [...fieldProblems, ...(render?.diagnostics ?? []), ...Object.values(editProblems).flat()];
   const brokenEdits = Object.entries(editProblems).filter(([path, ds]) => held.has(path) && hasErrors(ds));
 
   return (
     <div className="apps-preview">
-      <div className="apps-tabs" role="tablist" aria-label="Preview files">
-        {files.map((f) => (
-          <button key={f.path} role="tab" type="button" aria-selected={activeTab === f.path} className="apps-tab" onClick={() => setTab(f.path)}>
-            {f.path}
-            {held.has(f.path) && <span className="apps-tab-dot" title="edited" />}
+      <div className="apps-tabs">
+        {/* Only tabs inside the tablist (ARIA); the secrets toggle sits beside it. It scrolls rather than cut tabs off. */}
+        <div className="apps-tablist" role="tablist" aria-label="Preview files">
+          {files.map((f) => (
+            <button key={f.path} type="button" className="apps-tab" {...tabs.tab(f.path)}>
+              {f.path}
+              {held.has(f.path) && <span className="apps-tab-dot" title="edited" />}
+            </button>
+          ))}
+          <button type="button" className="apps-tab" {...tabs.tab(DIFF_TAB)}>
+            Diff
           </button>
-        ))}
-        <button role="tab" type="button" aria-selected={activeTab === DIFF_TAB} className="apps-tab" onClick={() => setTab(DIFF_TAB)}>
-          Diff
-        </button>
+        </div>
         {activeTab === '.env' && (
           <button type="button" className="apps-small-button apps-tabs-end" aria-pressed={revealSecrets} onClick={() => setRevealSecrets(!revealSecrets)}>
             {revealSecrets ? 'Hide secrets' : 'Reveal secrets'}
@@ -144,7 +155,7 @@ export function Preview() {
           <button type="button" className="apps-small-button" onClick={() => discardEdit(path)}>Discard my edit</button>
         </p>
       ))}
-      <div className="apps-editor-area">
+      <div className="apps-editor-area" {...tabs.panel()}>
         {loadError && <p className="apps-banner apps-banner-error" role="alert">The editor failed to load: {loadError}</p>}
         {!setup && !loadError && <p className="apps-empty-state">Loading editor…</p>}
         {setup && (
@@ -158,7 +169,8 @@ export function Preview() {
           </>
         )}
       </div>
-      <div className="apps-panels">
+      {/* It scrolls when the lists are long: focusable, so the keyboard can scroll it too. */}
+      <div className="apps-panels" role="region" aria-label="Preview panels" tabIndex={0}>
         <OverridesList />
         <ProblemsList diagnostics={problems} />
       </div>
