@@ -65,7 +65,7 @@ const URL = /\b([a-z][a-z0-9+.-]*):\/\/(?:[^\s/@'"]*@)?([A-Za-z0-9_.-]+)(?::(\d{
 const HOST_PORT = /(?<![A-Za-z0-9_.\-/@:])([A-Za-z0-9_][A-Za-z0-9_.-]*):(\d{1,5})(?![\d.:A-Za-z_-])/g;
 /** `redis:7` in `CACHE_IMAGE` is an image tag, not a port. */
 const IMAGE_KEY = /IMAGE|TAG|VERSION/i;
-const HOST_KEY = /(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/i;
+const HOST_KEY = /(HOST|HOSTNAME|SERVER|ADDR|ADDRESS|ENDPOINT)$/i;
 const HOST_OPTION = /^-h$|^-H$|host|server|addr|broker|upstream|endpoint/i;
 const WORD = /[^\s,;'"=()[\]{}<>|&`]+/g;
 

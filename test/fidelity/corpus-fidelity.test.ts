@@ -16,7 +16,7 @@ import { caseProject, stageCorpusFile } from './stage.js';
  * improves; a rise is a regression.
  */
 const CORPUS_CEILING: Record<CheckId, number> = {
-  hosts: 2, files: 0, shared: 0, oneShot: 0, lifecycle: 0, secrets: 88, composeKeys: 0, kubeReports: 0, imported: 0,
+  hosts: 0, files: 0, shared: 0, oneShot: 0, lifecycle: 0, secrets: 0, composeKeys: 0, kubeReports: 0, imported: 0,
 };
 const CASES_CEILING: Record<CheckId, number> = {
   hosts: 0, files: 0, shared: 0, oneShot: 0, lifecycle: 0, secrets: 0, composeKeys: 0, kubeReports: 0, imported: 0,

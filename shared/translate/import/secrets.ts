@@ -29,8 +29,14 @@ const SENSITIVE_WORD = /(^|_)(PASS|PWD|PW)(_|$)/i;
 /** Settings about a credential rather than the credential: where it is (`*_FILE`, `*_PATH`), how long it lives, whether it is on. */
 const ABOUT_A_SECRET = /_(FILE|PATH|DIR|FILENAME|LENGTH|TTL|EXPIRY|ENABLED)$/i;
 
+/** APP_KEY, LICENSE_KEY, DB_ENC_KEY, STRIPE_SIGNING_KEY, KEY: a name ending in the word KEY holds one… */
+const KEY_WORD = /(^|_)KEY$/i;
+/** …unless it is meant to be public (a VAPID public key, a reCAPTCHA site key, Stripe's publishable key) or only names one. */
+const PUBLIC_KEY = /(PUBLIC|PUBLISHABLE|SITE|CACHE|SORT|PARTITION|PRIMARY|FOREIGN|HOT)_?KEY$/i;
+
 /** Names that by convention hold credentials. */
-export const looksSensitive = (name: string): boolean => (SENSITIVE.test(name) || SENSITIVE_WORD.test(name)) && !ABOUT_A_SECRET.test(name);
+export const looksSensitive = (name: string): boolean =>
+  (SENSITIVE.test(name) || SENSITIVE_WORD.test(name) || (KEY_WORD.test(name) && !PUBLIC_KEY.test(name))) && !ABOUT_A_SECRET.test(name);
 
 const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
 
