@@ -42,7 +42,7 @@ test('edit an app in the form and the rendered YAML, keep overrides, switch to K
 
   // An edit of the rendered compose.yaml becomes an override.
   await goToLine(page, 'compose.yaml', 'image: nginx:1.28-alpine');
-  await page.keyboard.type('stop_signal: SIGQUIT');
+  await page.keyboard.type('pids_limit: 100');
   await page.keyboard.press('Enter');
   const overrides = page.getByRole('region', { name: 'Overrides' });
   await expect(overrides.getByRole('listitem')).toHaveCount(1);
@@ -51,7 +51,7 @@ test('edit an app in the form and the rendered YAML, keep overrides, switch to K
   // It survives another form change.
   await page.getByLabel('Image').fill('nginx:1.29-alpine');
   await expect.poll(() => fileText(page, 'compose.yaml')).toContain('nginx:1.29-alpine');
-  expect(await fileText(page, 'compose.yaml')).toContain('stop_signal: SIGQUIT');
+  expect(await fileText(page, 'compose.yaml')).toContain('pids_limit: 100');
   await expect(overrides.getByRole('listitem')).toHaveCount(1);
   await shot(page, 'apps-overrides');
 
@@ -62,10 +62,10 @@ test('edit an app in the form and the rendered YAML, keep overrides, switch to K
   await page.getByLabel('Service name').fill('web');
   await page.getByLabel('Service name').blur();
   await expect(overrides.getByText('target missing')).toBeHidden();
-  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('stop_signal: SIGQUIT');
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('pids_limit: 100');
 
   // Broken YAML: the error is shown at its line, the text is kept, the last good render stays.
-  const line = await goToLine(page, 'compose.yaml', 'stop_signal: SIGQUIT');
+  const line = await goToLine(page, 'compose.yaml', 'pids_limit: 100');
   await page.keyboard.press('End');
   await page.keyboard.type(': oops');
   const editError = page.getByTestId('edit-error');
@@ -73,18 +73,18 @@ test('edit an app in the form and the rendered YAML, keep overrides, switch to K
   await expect(editError).toContainText(`line ${line}`);
   await expect.poll(async () => (await fileMarkers(page, 'compose.yaml')).some((m) => m.line === line)).toBe(true);
   await expect(page.locator('.apps-editor-slot .squiggly-error').first()).toBeAttached();
-  expect(await fileText(page, 'compose.yaml')).toContain('stop_signal: SIGQUIT: oops');
+  expect(await fileText(page, 'compose.yaml')).toContain('pids_limit: 100: oops');
   await expect(overrides.getByRole('listitem')).toHaveCount(1);
   await shot(page, 'apps-yaml-error');
   await editError.getByRole('button', { name: 'Discard my edit' }).click();
   await expect(editError).toBeHidden();
   await expect.poll(() => fileText(page, 'compose.yaml')).not.toContain('oops');
-  expect(await fileText(page, 'compose.yaml')).toContain('stop_signal: SIGQUIT');
+  expect(await fileText(page, 'compose.yaml')).toContain('pids_limit: 100');
 
   // Reset removes the override.
   await overrides.getByRole('button', { name: 'Reset' }).click();
   await expect(overrides.getByRole('listitem')).toHaveCount(0);
-  await expect.poll(() => fileText(page, 'compose.yaml')).not.toContain('stop_signal');
+  await expect.poll(() => fileText(page, 'compose.yaml')).not.toContain('pids_limit');
 
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();

@@ -113,6 +113,15 @@ describe('app handlers', () => {
     expect(revealed.files.find((f: { path: string }) => f.path === '.env.web').content).toBe("PASS='hunter2'\n");
   });
 
+  it('says which secrets of an app have a value, never the value', async () => {
+    await secrets.set('app/shop/db', 'hunter2');
+    await secrets.set('app/shopping/other', 'x');
+    const status = await call('apps.secretStatus', { app: 'shop' });
+    expect(status).toEqual({ stored: ['db'] });
+    expect(JSON.stringify(status)).not.toContain('hunter2');
+    await expect(call('apps.secretStatus', { app: '../x' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
   it('returns the last deployed render when a deploy wrote one', async () => {
     expect(await call('apps.lastDeployed', { name: 'shop', destination: 'local-docker' })).toBeNull();
     const record = { files: [{ path: 'compose.yaml', language: 'yaml', content: 'services: {}\n', editable: true }], deployedAt: '2025-01-01T00:00:00.000Z' };

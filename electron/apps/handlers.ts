@@ -8,12 +8,12 @@ import { AppLifecycle } from './app-lifecycle.js';
 import { ApiError } from '../../shared/api/errors.js';
 import { DestinationStore } from './destination-store.js';
 import { readLastDeployed } from './last-deployed.js';
-import { renderWithSecrets } from './render-service.js';
+import { renderWithSecrets, storedSecretNames } from './render-service.js';
 import { appSecretKey } from '../../shared/model/secret-keys.js';
 import { editorSchemas } from './schemas.js';
 
 type AppMethods =
-  | 'apps.list' | 'apps.get' | 'apps.save' | 'apps.duplicate' | 'apps.remove' | 'apps.render' | 'apps.applyEdit' | 'apps.lastDeployed' | 'apps.importCompose' | 'apps.schema'
+  | 'apps.list' | 'apps.get' | 'apps.save' | 'apps.duplicate' | 'apps.remove' | 'apps.render' | 'apps.secretStatus' | 'apps.applyEdit' | 'apps.lastDeployed' | 'apps.importCompose' | 'apps.schema'
   | 'destinations.list' | 'destinations.save' | 'destinations.remove';
 
 /** `clusters` knows the Kubernetes contexts a destination may name. */
@@ -31,6 +31,7 @@ export function appHandlers(deps: { dataDir: string; secrets: SecretStore; clust
       return {};
     },
     'apps.render': ({ app, destination, revealSecrets }) => renderWithSecrets(app, destination, deps.secrets, revealSecrets),
+    'apps.secretStatus': async ({ app }) => ({ stored: await storedSecretNames(deps.secrets, app) }),
     'apps.applyEdit': ({ app, destination, path, content }) => applyEdit(app, destination, path, content),
     'apps.lastDeployed': ({ name, destination }) => readLastDeployed(deps.dataDir, name, destination),
     'apps.importCompose': async ({ content, name, envFile, overrideFiles }) => {

@@ -14,6 +14,12 @@ export function secretNames(app: App): string[] {
   return [...names];
 }
 
+/** The names of the app's secrets that have a value in the store; the values are never read. */
+export async function storedSecretNames(secrets: SecretStore, appName: string): Promise<string[]> {
+  const prefix = appSecretKey(appName, '');
+  return (await secrets.keys()).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
+}
+
 /**
  * Renders with secrets from the store. Values are read only when they are
  * revealed; a masked render needs only to know which secrets are set.

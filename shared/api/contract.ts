@@ -126,7 +126,15 @@ export const methods = {
   'apps.remove': method(z.object({ name: z.string() }), z.object({})),
   /** Render an app (possibly unsaved) for a destination. Secrets stay masked unless revealSecrets. */
   'apps.render': method(z.object({ app: App, destination: Destination, revealSecrets: z.boolean().default(false) }), RenderResult),
-  /** Turn an edit of the rendered main file into overrides on the app; bad YAML comes back as diagnostics with a line. */
+  /**
+   * Which of an app's secrets have a value in the secret store: their names only, never a value, so the form can show
+   * "stored" after a reload.
+   */
+  'apps.secretStatus': method(z.object({ app: App.shape.name }), z.object({ stored: z.array(z.string()) })),
+  /**
+   * Take an edit of the rendered main file into the app: what the definition models changes the definition, the rest
+   * becomes overrides; bad YAML comes back as diagnostics with a line.
+   */
   'apps.applyEdit': method(z.object({ app: App, destination: Destination, path: z.string(), content: z.string() }),
     z.object({ app: App, diagnostics: z.array(Diagnostic) })),
   /** The render last deployed to this destination, for the diff view; null when never deployed. */

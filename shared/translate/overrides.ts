@@ -8,6 +8,7 @@ import { type Addressable, caddyObjects, composeObjects, kubernetesObjects, over
 import { buildCompose } from './render/compose/render-compose.js';
 import { buildKubernetes } from './render/kubernetes/render-kubernetes.js';
 import { loadAllYaml, loadYaml, YamlLimitError } from '../yaml/bounded-yaml.js';
+import { isLiftable, liftEdit } from './lift-edits.js';
 
 type Status = z.infer<typeof OverrideStatus>;
 const keyOf = (kind: string, name: string) => `${kind}\u0000${name}`;
@@ -18,13 +19,21 @@ const keyOf = (kind: string, name: string) => `${kind}\u0000${name}`;
  * with applied=false and otherwise left alone, so nothing the user wrote is
  * lost when a service is renamed.
  */
-export function applyOverrides(overrides: Override[], target: OverrideTarget, file: string, objects: Addressable[]): Status[] {
+export function applyOverrides(
+  overrides: Override[], target: OverrideTarget, file: string, objects: Addressable[],
+  /** Sees each object before and after its override, to report what the override hides (override-shadows.ts). */
+  onApplied?: (override: Override, before: Record<string, unknown>, after: Record<string, unknown>) => void,
+): Status[] {
   const byKey = new Map(objects.map((o) => [keyOf(o.kind, o.name), o]));
   return overrides
     .filter((o) => o.target === target && overrideFile(o.target, o.kind) === file)
     .map((o) => {
       const found = byKey.get(keyOf(o.kind, o.name));
-      if (found) found.replace(apply(structuredClone(found.object), o.patch) as Record<string, unknown>);
+      if (found) {
+        const after = apply(structuredClone(found.object), o.patch) as Record<string, unknown>;
+        onApplied?.(o, found.object, after);
+        found.replace(after);
+      }
       return { kind: o.kind, name: o.name, target: o.target, applied: found !== undefined };
     });
 }
@@ -35,8 +44,11 @@ export interface EditResult {
 }
 
 /**
- * Turns an edited rendered file into overrides: each object is diffed with
- * the render without overrides, and the difference is stored as a merge
+ * Turns an edited rendered file into definition changes and overrides. What
+ * the user changed in a service's own object (compose service, Kubernetes
+ * workload) that the definition models goes into the definition
+ * (lift-edits.ts), so the form and every target follow; the rest of each
+ * object is diffed with the render without overrides and stored as a merge
  * patch. Overrides of this file whose object is gone are kept (flagged on
  * render); Secret values are never stored this way. Bad YAML leaves the app
  * unchanged and comes back with its line and column.
@@ -76,6 +88,12 @@ export function applyEdit(app: App, destination: Destination, path: string, cont
 
   const diagnostics: Diagnostic[] = [];
   const baseByKey = new Map(baseObjects.map((o) => [keyOf(o.kind, o.name), o]));
+  // What the editor showed: the base with the current overrides, so only what this edit changed is lifted.
+  const shownByKey = new Map(baseObjects.map((o) => {
+    const patch = app.overrides.find((x) => x.target === target && x.kind === o.kind && x.name === o.name)?.patch;
+    return [keyOf(o.kind, o.name), patch ? (apply(structuredClone(o.object), patch) as Record<string, unknown>) : o.object];
+  }));
+  let definition: App = app;
   const editedKeys = new Set(edited.map((o) => keyOf(o.kind, o.name)));
   const fresh: Override[] = [];
   for (const e of edited) {
@@ -84,8 +102,14 @@ export function applyEdit(app: App, destination: Destination, path: string, cont
       diagnostics.push({ severity: 'warning', code: 'OVERRIDE_NEW_OBJECT', message: `${e.kind} ${e.name} is not part of the render, and edits can only change existing objects; add it in the app definition instead.`, file: path });
       continue;
     }
-    const patch = generate(b.object, e.object);
+    let patch = generate(b.object, e.object);
     if (patch === undefined) continue;
+    if (isLiftable(target, e.kind) && path !== 'caddy.json') {
+      const lifted = liftEdit(definition, destination, e.kind, e.name, shownByKey.get(keyOf(e.kind, e.name))!, e.object);
+      definition = lifted.app;
+      patch = lifted.residual;
+      if (patch === undefined) continue;
+    }
     if (e.kind === 'Secret') {
       diagnostics.push({ severity: 'warning', code: 'SECRET_EDIT_IGNORED', message: `Secret ${e.name} is not kept as an override so its values never reach berth.yaml; set secret values in the app's secrets.`, file: path });
       continue;
@@ -98,7 +122,7 @@ export function applyEdit(app: App, destination: Destination, path: string, cont
     }
   }
   const kept = app.overrides.filter((o) => o.target !== target || overrideFile(o.target, o.kind) !== path || !baseByKey.has(keyOf(o.kind, o.name)));
-  return { app: { ...app, overrides: [...kept, ...fresh] }, diagnostics };
+  return { app: { ...definition, overrides: [...kept, ...fresh] }, diagnostics };
 }
 
 function notEditable(path: string): Diagnostic {

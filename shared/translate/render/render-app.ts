@@ -3,6 +3,7 @@ import type { Diagnostic } from '../../model/diagnostic.js';
 import type { RenderResult, RenderedFile } from '../../api/contract.js';
 import type { RenderOptions } from './options.js';
 import { applyOverrides } from '../overrides.js';
+import { hiddenByOverride } from '../override-shadows.js';
 import { caddyObjects, composeObjects, kubernetesObjects } from './addressable.js';
 import { CADDY_FILE, COMPOSE_FILE, buildCompose, composeFiles } from './compose/render-compose.js';
 import { KUBERNETES_FILE, buildKubernetes, kubernetesFiles } from './kubernetes/render-kubernetes.js';
@@ -24,10 +25,13 @@ export function renderApp(app: App, destination: Destination, options: RenderOpt
 }
 
 export function renderFinal(app: App, destination: Destination, options: RenderOptions = {}): FinalRender {
+  // Form fields whose output an override replaces: the form and this target disagree, which Problems says.
+  const hidden: Diagnostic[] = [];
+  const onApplied = (o: App['overrides'][number], before: Record<string, unknown>, after: Record<string, unknown>) => hidden.push(...hiddenByOverride(app, o, before, after));
   if (destination.type === 'docker') {
     const render = buildCompose(app, destination, options);
     const statuses = [
-      ...applyOverrides(app.overrides, 'compose', COMPOSE_FILE, composeObjects(render.compose)),
+      ...applyOverrides(app.overrides, 'compose', COMPOSE_FILE, composeObjects(render.compose), onApplied),
       ...(render.caddy ? applyOverrides(app.overrides, 'compose', CADDY_FILE, caddyObjects(render.caddy)) : []),
     ];
     return {
@@ -35,17 +39,17 @@ export function renderFinal(app: App, destination: Destination, options: RenderO
       compose: render.compose,
       caddy: render.caddy,
       extraFiles: render.extraFiles,
-      diagnostics: dedupe([...render.diagnostics, ...validateComposeOutput(render.compose)]),
+      diagnostics: dedupe([...render.diagnostics, ...hidden, ...validateComposeOutput(render.compose)]),
       overrides: [...statuses, ...danglingCaddy(app, render.caddy !== undefined)],
     };
   }
   const render = buildKubernetes(app, destination, options);
   const objects = [...render.objects];
-  const statuses = applyOverrides(app.overrides, 'kubernetes', KUBERNETES_FILE, kubernetesObjects(objects));
+  const statuses = applyOverrides(app.overrides, 'kubernetes', KUBERNETES_FILE, kubernetesObjects(objects), onApplied);
   return {
     target: 'kubernetes',
     objects,
-    diagnostics: dedupe([...render.diagnostics, ...validateKubernetesOutput(objects)]),
+    diagnostics: dedupe([...render.diagnostics, ...hidden, ...validateKubernetesOutput(objects)]),
     overrides: statuses,
   };
 }

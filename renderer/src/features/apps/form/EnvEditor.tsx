@@ -5,6 +5,8 @@ import { fieldKey, getIn, renameKey, setIn, type Path } from '../model/draft';
 import { appSecretKey } from '../../../../../shared/model/secret-keys';
 import { FieldError } from './fields';
 import { errorMessage } from '../../../lib/errors';
+import { OverriddenMark } from './OverriddenMark';
+import { useStoredSecrets } from './useStoredSecrets';
 
 type Entry = string | { value: string; scope?: string } | { secret: string; scope?: string };
 
@@ -21,6 +23,7 @@ export function EnvEditor({ servicePath }: { servicePath: Path }) {
   const replaceDraft = useEditorStore((s) => s.replaceDraft);
   const setField = useEditorStore((s) => s.setField);
   const entries = Object.entries(env ?? {});
+  const secrets = useStoredSecrets(appName);
 
   const rename = (from: string, to: string) => {
     if (draft && to && !(to in (env ?? {}))) replaceDraft(renameKey(draft, path, from, to));
@@ -36,7 +39,7 @@ export function EnvEditor({ servicePath }: { servicePath: Path }) {
 
   return (
     <fieldset className="apps-list">
-      <legend>Environment</legend>
+      <legend>Environment <OverriddenMark field={fieldKey(path)} /></legend>
       <FieldError path={path} />
       {entries.length === 0 && <p className="apps-hint">No variables.</p>}
       {entries.map(([name, value]) => {
@@ -47,6 +50,7 @@ export function EnvEditor({ servicePath }: { servicePath: Path }) {
             <input
               aria-label="Variable name"
               className="apps-env-name"
+              title={name}
               data-field={fieldKey([...path, name])}
               defaultValue={name}
               spellCheck={false}
@@ -57,7 +61,12 @@ export function EnvEditor({ servicePath }: { servicePath: Path }) {
               <option value="secret">secret</option>
             </select>
             {isSecret ? (
-              <SecretInput name={name} storeKey={appSecretKey(appName, (value as { secret: string }).secret)} />
+              <SecretInput
+                name={name}
+                storeKey={appSecretKey(appName, (value as { secret: string }).secret)}
+                stored={secrets.stored.has((value as { secret: string }).secret)}
+                onStored={() => secrets.markStored((value as { secret: string }).secret)}
+              />
             ) : (
               <input
                 aria-label={`${name} value`}
@@ -68,6 +77,7 @@ export function EnvEditor({ servicePath }: { servicePath: Path }) {
                 onChange={(e) => setField(valuePath, e.target.value)}
               />
             )}
+            <OverriddenMark field={fieldKey([...path, name])} />
             <button type="button" className="apps-icon-button" aria-label={`Remove ${name}`} onClick={() => setField([...path, name], undefined)}>
               ×
             </button>
@@ -79,7 +89,8 @@ export function EnvEditor({ servicePath }: { servicePath: Path }) {
   );
 }
 
-function SecretInput({ name, storeKey }: { name: string; storeKey: string }) {
+/** `stored`: the store has a value for this secret (from apps.secretStatus); the value itself never comes back. */
+function SecretInput({ name, storeKey, stored, onStored }: { name: string; storeKey: string; stored: boolean; onStored(): void }) {
   const [value, setValue] = useState('');
   const [revealed, setRevealed] = useState(false);
   const [status, setStatus] = useState<'idle' | 'saving' | 'stored' | { error: string }>('idle');
@@ -90,6 +101,7 @@ function SecretInput({ name, storeKey }: { name: string; storeKey: string }) {
     try {
       await api.call('secrets.set', { key: storeKey, value });
       setStatus('stored');
+      onStored();
     } catch (err) {
       setStatus({ error: errorMessage(err) });
     }
@@ -102,7 +114,7 @@ function SecretInput({ name, storeKey }: { name: string; storeKey: string }) {
         type={revealed ? 'text' : 'password'}
         autoComplete="new-password"
         value={value}
-        placeholder="type to set or replace the stored value"
+        placeholder={stored ? 'stored; type to replace it' : 'no value yet; type to set it'}
         onChange={(e) => {
           setValue(e.target.value);
           setStatus('idle');
@@ -113,7 +125,7 @@ function SecretInput({ name, storeKey }: { name: string; storeKey: string }) {
         {revealed ? 'Hide' : 'Reveal'}
       </button>
       <span className="apps-secret-status" title={`secret store key ${storeKey}`}>
-        {status === 'saving' ? 'saving…' : status === 'stored' ? 'stored' : typeof status === 'object' ? status.error : ''}
+        {status === 'saving' ? 'saving…' : status === 'stored' || (status === 'idle' && stored && value === '') ? 'stored' : typeof status === 'object' ? status.error : ''}
       </span>
     </span>
   );

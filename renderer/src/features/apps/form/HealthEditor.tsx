@@ -1,4 +1,5 @@
 import { useEditorStore } from '../model/editor-store';
+import { OverriddenMark } from './OverriddenMark';
 import { fieldKey, getIn, type Path } from '../model/draft';
 import { FieldError, NumberField, TextField } from './fields';
 
@@ -21,7 +22,7 @@ export function HealthEditor({ servicePath }: { servicePath: Path }) {
 
   return (
     <fieldset className="apps-list" data-field={fieldKey(path)}>
-      <legend>Health check</legend>
+      <legend>Health check <OverriddenMark field={fieldKey(path)} /></legend>
       <FieldError path={path} />
       <div className="apps-row">
         <div className="apps-field">

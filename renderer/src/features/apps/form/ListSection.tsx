@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useEditorStore } from '../model/editor-store';
-import { getIn, type Path } from '../model/draft';
+import { fieldKey, getIn, type Path } from '../model/draft';
+import { OverriddenMark } from './OverriddenMark';
 import { FieldError } from './fields';
 
 /** A titled list in the draft with add and remove; rows render their own fields. */
@@ -10,7 +11,7 @@ export function ListSection({ title, path, empty, make, row }: { title: string; 
   const list = Array.isArray(items) ? items : [];
   return (
     <fieldset className="apps-list">
-      <legend>{title}</legend>
+      <legend>{title} <OverriddenMark field={fieldKey(path)} /></legend>
       <FieldError path={path} />
       {list.length === 0 && <p className="apps-hint">{empty}</p>}
       {list.map((_, i) => (

@@ -1,6 +1,7 @@
 import { useId, type ReactNode } from 'react';
 import { useEditorStore } from '../model/editor-store';
 import { fieldKey, getIn, inputFromValue, numberFromInput, type Path } from '../model/draft';
+import { OverriddenMark } from './OverriddenMark';
 
 /**
  * Inputs bound to a path in the draft. Each carries data-field with the same
@@ -13,11 +14,12 @@ function useField(path: Path) {
   return { value, error, set: (v: unknown) => setField(path, v), key: fieldKey(path) };
 }
 
-function Labelled({ id, label, error, children, wide }: { id: string; label: string; error?: string; children: ReactNode; wide?: boolean }) {
+function Labelled({ id, label, error, children, wide, field }: { id: string; label: string; error?: string; children: ReactNode; wide?: boolean; field: string }) {
   return (
     <div className={`apps-field${wide ? ' apps-field-wide' : ''}${error ? ' apps-field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
       {children}
+      <OverriddenMark field={field} />
       {error && <span className="apps-field-error" role="alert">{error}</span>}
     </div>
   );
@@ -27,7 +29,7 @@ export function TextField({ path, label, placeholder, wide, optional = true }: {
   const id = useId();
   const f = useField(path);
   return (
-    <Labelled id={id} label={label} error={f.error} wide={wide}>
+    <Labelled id={id} label={label} error={f.error} wide={wide} field={f.key}>
       <input
         id={id}
         data-field={f.key}
@@ -45,7 +47,7 @@ export function NumberField({ path, label, placeholder }: { path: Path; label: s
   const id = useId();
   const f = useField(path);
   return (
-    <Labelled id={id} label={label} error={f.error}>
+    <Labelled id={id} label={label} error={f.error} field={f.key}>
       <input
         id={id}
         data-field={f.key}
@@ -64,7 +66,7 @@ export function SelectField({ path, label, options }: { path: Path; label: strin
   const id = useId();
   const f = useField(path);
   return (
-    <Labelled id={id} label={label} error={f.error}>
+    <Labelled id={id} label={label} error={f.error} field={f.key}>
       <select id={id} data-field={f.key} value={inputFromValue(f.value)} onChange={(e) => f.set(e.target.value)}>
         {options.map(([value, text]) => (
           <option key={value} value={value}>{text}</option>
@@ -80,6 +82,7 @@ export function CheckField({ path, label }: { path: Path; label: string }) {
     <label className="apps-check" data-field={f.key}>
       <input type="checkbox" checked={f.value === true} onChange={(e) => f.set(e.target.checked)} />
       {label}
+      <OverriddenMark field={f.key} />
     </label>
   );
 }

@@ -39,6 +39,8 @@ export interface EditorState {
   replaceDraft(draft: Draft): void;
   /** Takes the overrides the core made from an edit of rendered output, leaving the form's own values as they are. */
   setOverrides(overrides: Override[]): void;
+  /** Takes the app the core made from an edit of rendered output: definition changes (the form shows them) and overrides. */
+  takeEdit(app: App): void;
   resetOverride(ref: OverrideRef): void;
   setDestination(destination: Destination | null): void;
   setRevealSecrets(reveal: boolean): void;
@@ -92,6 +94,7 @@ export const useEditorStore = create<EditorState>((set, get) => {
       const check = checkDraft({ ...draft, overrides });
       set({ draft: { ...draft, overrides }, issues: { ...check.issues, ...get().formIssues }, app: check.app ?? { ...app, overrides } });
     },
+    takeEdit: (app) => update(app),
     resetOverride: (ref) => {
       const { app } = get();
       if (app) get().setOverrides(withoutOverride(app, ref).overrides);

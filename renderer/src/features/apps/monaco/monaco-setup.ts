@@ -51,10 +51,19 @@ self.MonacoEnvironment = {
   },
 };
 
-// Monaco's theme is global: follow the shell's light or dark palette.
+// Monaco's theme is global: follow the shell's light or dark palette. Its own themes draw line numbers (and the
+// dimmed one after the last line) below WCAG AA contrast; these keep the rest and fix those.
+monaco.editor.defineTheme('berth-light', {
+  base: 'vs', inherit: true, rules: [],
+  colors: { 'editorLineNumber.foreground': '#4f6b78', 'editorLineNumber.dimmedForeground': '#5f6773', 'editorLineNumber.activeForeground': '#1d2127' },
+});
+monaco.editor.defineTheme('berth-dark', {
+  base: 'vs-dark', inherit: true, rules: [],
+  colors: { 'editorLineNumber.foreground': '#9aa4b1', 'editorLineNumber.dimmedForeground': '#979fab', 'editorLineNumber.activeForeground': '#e4e7ec' },
+});
 const dark = window.matchMedia('(prefers-color-scheme: dark)');
-monaco.editor.setTheme(dark.matches ? 'vs-dark' : 'vs');
-dark.addEventListener('change', (e) => monaco.editor.setTheme(e.matches ? 'vs-dark' : 'vs'));
+monaco.editor.setTheme(dark.matches ? 'berth-dark' : 'berth-light');
+dark.addEventListener('change', (e) => monaco.editor.setTheme(e.matches ? 'berth-dark' : 'berth-light'));
 
 /**
  * monaco-yaml 5 still asks Monaco for a worker by label, which Monaco 0.55+

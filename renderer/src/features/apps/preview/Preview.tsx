@@ -19,6 +19,8 @@ const BERTH_FILE = 'berth.yaml';
 const DIFF_TAB = 'diff';
 
 const hasErrors = (ds: Diagnostic[]) => ds.some((d) => d.severity === 'error');
+/** The files that hold secret values, masked until revealed: `.env.<service>` and the `.secrets/` files. */
+const isSecretFile = (path: string) => path === '.env' || path.startsWith('.env.') || path.startsWith('.secrets/');
 
 /** Rendered output in Monaco tabs, the app definition as berth.yaml, the diff, overrides and problems. */
 export function Preview() {
@@ -37,7 +39,7 @@ export function Preview() {
   const revealSecrets = useEditorStore((s) => s.revealSecrets);
   const editProblems = useEditorStore((s) => s.editProblems);
   const formIssues = useEditorStore((s) => s.issues);
-  const { setRevealSecrets, setEditProblems, setOverrides, replaceDraft } = useEditorStore.getState();
+  const { setRevealSecrets, setEditProblems, takeEdit, replaceDraft } = useEditorStore.getState();
 
   useEffect(() => {
     let current = true;
@@ -94,12 +96,13 @@ export function Preview() {
       const result = await api.call('apps.applyEdit', { app: base, destination: dest, path, content: text });
       setEditProblems(path, result.diagnostics);
       if (hasErrors(result.diagnostics)) return;
-      setOverrides(result.app.overrides);
+      // What the definition models changed the definition, so the form and every target follow; the rest is overrides.
+      takeEdit(result.app);
       release(path);
     } catch (err) {
       setEditProblems(path, [{ severity: 'error', code: 'EDIT_FAILED', message: errorMessage(err) }]);
     }
-  }, [release, setEditProblems, setOverrides]);
+  }, [release, setEditProblems, takeEdit]);
 
   const onEdit = useCallback((path: string, text: string) => {
     setHeld((h) => (h.has(path) ? h : new Set(h).add(path)));
@@ -141,7 +144,7 @@ export function Preview() {
             Diff
           </button>
         </div>
-        {activeTab === '.env' && (
+        {isSecretFile(activeTab) && (
           <button type="button" className="apps-small-button apps-tabs-end" aria-pressed={revealSecrets} onClick={() => setRevealSecrets(!revealSecrets)}>
             {revealSecrets ? 'Hide secrets' : 'Reveal secrets'}
           </button>
