@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base } from '@playwright/test';
+import { test as base, type BrowserContext } from '@playwright/test';
 import { startSshd, sshdUnavailableReason, type SshdHandle } from '../test/support/sshd.js';
 import { skipUnlessAvailable } from '../test/support/infra.js';
 import { buildTestImages, dockerServerUnavailableReason, startDockerServer, type DockerServer } from '../test/support/docker-server.js';
@@ -15,7 +15,33 @@ import { startWebHostProcess, type WebHostProcess } from './web-host-process.js'
  * built. `dockerServer` is null where the harness cannot run (not root, no
  * dockerd): those tests skip with a notice, and fail in CI.
  */
-export const test = base.extend<object, { webHost: WebHostProcess; sshd: SshdHandle; dockerServer: DockerServer | null }>({
+/**
+ * Every uncaught page error and every console error of any page of the test's context, as a line each. No allow-list:
+ * everything the pages load comes from the web host (the CSP allows nothing else), so there is nothing external that
+ * could log one; an error here is Berth's to fix.
+ */
+function watchPageErrors(context: BrowserContext): string[] {
+  const errors: string[] = [];
+  context.on('weberror', (err) => errors.push(`uncaught error: ${err.error().stack ?? err.error().message}`));
+  context.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const at = msg.location();
+    errors.push(`console error: ${msg.text()}${at.url ? ` (${at.url}:${at.lineNumber})` : ''}`);
+  });
+  return errors;
+}
+
+export const test = base.extend<{ context: BrowserContext }, { webHost: WebHostProcess; sshd: SshdHandle; dockerServer: DockerServer | null }>({
+  // Fails the test after it ran when any page threw an uncaught error or logged a console error (see watchPageErrors).
+  context: async ({ context }, use, testInfo) => {
+    const errors = watchPageErrors(context);
+    await use(context);
+    if (errors.length === 0) return;
+    const report = `The page reported ${errors.length} error(s):\n${errors.join('\n')}`;
+    // A test that failed already keeps its own failure first; the page's errors go with it as a clue.
+    if (testInfo.status !== testInfo.expectedStatus) testInfo.annotations.push({ type: 'page errors', description: report });
+    else throw new Error(report);
+  },
   webHost: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires a destructuring pattern even with no dependencies
     async ({}, use) => {

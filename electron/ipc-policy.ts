@@ -1,5 +1,9 @@
 import { ApiError, type ApiErrorShape } from '../shared/api/errors.js';
 import { isAppUrl } from './window-policy.js';
+import type { Caller } from './api/call-context.js';
+
+/** The API caller id of a window's page (see call-context.ts). */
+export const windowClient = (webContentsId: number) => `window-${webContentsId}`;
 
 /** The only two IPC channels: calls from the page, events to it. */
 export const API_CALL_CHANNEL = 'berth:call';
@@ -22,13 +26,14 @@ export function ipcSenderAllowed(frame: SenderFrame | null | undefined, devServe
 }
 
 /** The ipcMain.handle handler of API_CALL_CHANNEL: sender checked first, then the core validates the call. */
-export function apiCallHandler(dispatch: (method: unknown, input: unknown) => Promise<unknown>, devServer?: string) {
-  return async (event: { readonly senderFrame: SenderFrame | null }, method: unknown, input: unknown): Promise<Reply> => {
+export function apiCallHandler(dispatch: (method: unknown, input: unknown, caller?: Caller) => Promise<unknown>, devServer?: string) {
+  return async (event: { readonly senderFrame: SenderFrame | null; readonly sender?: { readonly id: number } }, method: unknown, input: unknown): Promise<Reply> => {
     if (!ipcSenderAllowed(event.senderFrame, devServer)) {
       return { ok: false, error: new ApiError('INVALID_INPUT', 'Call refused: it did not come from the Berth window.').toJSON() };
     }
     try {
-      return { ok: true, result: await dispatch(method, input) };
+      // The window is the caller: its terminals are detached when it reloads or closes (windowClient).
+      return { ok: true, result: await dispatch(method, input, event.sender ? { client: windowClient(event.sender.id) } : undefined) };
     } catch (err) {
       return { ok: false, error: ApiError.from(err).toJSON() };
     }

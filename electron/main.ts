@@ -21,7 +21,7 @@ import {
   windowUrl,
   withCspHeader,
 } from './window-policy.js';
-import { API_CALL_CHANNEL, API_EVENT_CHANNEL, apiCallHandler } from './ipc-policy.js';
+import { API_CALL_CHANNEL, API_EVENT_CHANNEL, apiCallHandler, windowClient } from './ipc-policy.js';
 
 // Every security setting below comes from window-policy.ts / ipc-policy.ts, where it is unit-tested;
 // electron/main.test.ts checks that this file hands exactly those values to Electron.
@@ -77,7 +77,15 @@ function serveApp(): void {
 }
 
 function wireApi(core: BerthCore): void {
-  ipcMain.handle(API_CALL_CHANNEL, apiCallHandler((method, input) => core.router.dispatch(method, input), devServer));
+  ipcMain.handle(API_CALL_CHANNEL, apiCallHandler((method, input, caller) => core.router.dispatch(method, input, caller), devServer));
+  // A reload or a closed window detaches its terminals; the reloaded page attaches them again.
+  app.on('web-contents-created', (_event, contents) => {
+    const detach = () => core.terminals.detachClient(windowClient(contents.id));
+    contents.on('did-start-navigation', (details) => {
+      if (details.isMainFrame && !details.isSameDocument) detach();
+    });
+    contents.on('destroyed', detach);
+  });
   core.events.subscribe((event, payload) => {
     // The main process notifies: the renderer's own Notification would need a permission that stays denied.
     const notice = event === 'deploy.record' ? deployNotice(payload as DeployRecord) : undefined;

@@ -45,6 +45,16 @@ export class FlowControl {
     }
   }
 
+  /**
+   * A new UI attached: frames sent to the UI that went away will never be acked, so the count starts over at
+   * what the new one still has to draw (the scrollback replay), resuming a shell the old one left paused.
+   */
+  reset(pending: number): void {
+    this.unacked = 0;
+    this.sent(pending);
+    this.acked(0);
+  }
+
   acked(bytes: number): void {
     // Never below zero: a second window on the same terminal may ack the same frames.
     this.unacked = Math.max(0, this.unacked - bytes);

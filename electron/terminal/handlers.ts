@@ -1,7 +1,7 @@
 import type { PartialHandlers } from '../api/router.js';
 import type { TerminalManager } from './terminal-manager.js';
 
-type TerminalMethods = 'terminals.open' | 'terminals.write' | 'terminals.resize' | 'terminals.ack' | 'terminals.reconnect' | 'terminals.close';
+type TerminalMethods = 'terminals.open' | 'terminals.write' | 'terminals.resize' | 'terminals.ack' | 'terminals.reconnect' | 'terminals.close' | 'terminals.list' | 'terminals.attach';
 
 export function terminalHandlers(terminals: TerminalManager): PartialHandlers<TerminalMethods> {
   return {
@@ -22,6 +22,8 @@ export function terminalHandlers(terminals: TerminalManager): PartialHandlers<Te
       await terminals.get(terminalId).reconnect();
       return {};
     },
+    'terminals.list': () => terminals.list(),
+    'terminals.attach': ({ terminalId }) => terminals.attach(terminalId),
     'terminals.close': ({ terminalId }) => {
       terminals.close(terminalId);
       return {};

@@ -1,10 +1,12 @@
 import type { EventBus } from '../api/event-bus.js';
+import type { TerminalInfo } from '../../shared/api/contract.js';
 import type { Host, ShellChannel, TerminalSize } from '../hosts/host.js';
 import { ApiError } from '../../shared/api/errors.js';
 import { OutputFramer } from './output-framer.js';
 import { FlowControl } from './flow-control.js';
+import { ScrollbackRing } from './scrollback-ring.js';
 
-type State = 'connecting' | 'open' | 'disconnected' | 'exited';
+type State = TerminalInfo['state'];
 
 /**
  * Mouse tracking and bracketed paste switched on by the previous shell would
@@ -13,9 +15,12 @@ type State = 'connecting' | 'open' | 'disconnected' | 'exited';
 const RESET_TERMINAL_MODES = '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\r\n';
 const encoder = new TextEncoder();
 
-/** One terminal tab: a shell on a host, its output framing and its flow control. */
+/** One terminal tab: a shell on a host, its output framing, its flow control and its recent output for a UI that attaches later. */
 export class TerminalSession {
   private state: State = 'connecting';
+  private message: string | undefined;
+  /** Outlives reconnects: a reattached UI replays the old shell's last lines too, as the tab showed them. */
+  private readonly scrollback = new ScrollbackRing();
   private channel: ShellChannel | undefined;
   private framer: OutputFramer | undefined;
   private flow: FlowControl | undefined;
@@ -33,6 +38,21 @@ export class TerminalSession {
 
   get title(): string {
     return this.label;
+  }
+
+  get info(): TerminalInfo {
+    return { terminalId: this.id, serverId: this.serverId, title: this.label, state: this.state, ...(this.message === undefined ? {} : { message: this.message }) };
+  }
+
+  /**
+   * The output so far, for a UI attaching now; from here its 'terminal.data' events continue the stream. Output
+   * still gathered in the framer is not in it: it goes out as the next event. Flow control restarts at the
+   * replay's size, which the UI acks as it draws it.
+   */
+  replay(): Uint8Array<ArrayBuffer> {
+    const bytes = this.scrollback.snapshot();
+    this.flow?.reset(bytes.length);
+    return bytes;
   }
 
   /** Bytes sent but not yet acknowledged; exposed for tests and diagnostics. */
@@ -91,7 +111,7 @@ export class TerminalSession {
     this.detach();
     this.channel = channel;
     const flow = new FlowControl(channel);
-    const framer = new OutputFramer((data) => this.events.emit('terminal.data', { terminalId: this.id, data }));
+    const framer = new OutputFramer((data) => this.emitData(data));
     this.flow = flow;
     this.framer = framer;
     channel.onData((chunk) => {
@@ -120,11 +140,17 @@ export class TerminalSession {
 
   /** Output that did not come from the shell (mode resets) goes through the same path as shell output. */
   private send(data: string): void {
-    this.events.emit('terminal.data', { terminalId: this.id, data: encoder.encode(data) });
+    this.emitData(encoder.encode(data));
+  }
+
+  private emitData(data: Uint8Array<ArrayBuffer>): void {
+    this.scrollback.push(data);
+    this.events.emit('terminal.data', { terminalId: this.id, data });
   }
 
   private setState(state: State, message?: string, exitCode?: number | null): void {
     this.state = state;
+    this.message = message;
     this.events.emit('terminal.status', {
       terminalId: this.id,
       state,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -33,16 +34,35 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-/** Berth's version from its package.json, found from wherever this module runs (sources, or the bundled CLI's chunks). */
-export function packageVersion(): string {
+/** Berth's package.json and its folder, found from wherever this module runs (sources, or the bundled CLI's chunks). */
+function findPackage(): { dir: string; version: string } | null {
   for (let dir = here; ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (fs.existsSync(file)) {
       const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version: string };
-      if (pkg.name === 'berth') return pkg.version;
+      if (pkg.name === 'berth') return { dir, version: pkg.version };
     }
-    if (path.dirname(dir) === dir) return 'unknown';
+    if (path.dirname(dir) === dir) return null;
   }
+}
+
+/** Berth's version from its package.json. */
+export function packageVersion(): string {
+  return findPackage()?.version ?? 'unknown';
+}
+
+/**
+ * The app icon (assets/icon.svg), answered at /favicon.ico: the page links its own bundled copy, but browsers and
+ * tools still ask for /favicon.ico by convention, and a 404 there shows up as an error in every page's console.
+ */
+function serveIcon(res: http.ServerResponse, head: boolean): boolean {
+  const root = findPackage()?.dir;
+  const icon = root ? path.join(root, 'assets', 'icon.svg') : null;
+  if (!icon || !fs.existsSync(icon)) return false;
+  const body = fs.readFileSync(icon);
+  res.writeHead(200, { 'Content-Type': 'image/svg+xml', 'Content-Length': body.length, 'Cache-Control': 'public, max-age=86400' });
+  res.end(head ? undefined : body);
+  return true;
 }
 
 /**
@@ -71,6 +91,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
       return plain(res, 503, 'The Berth UI is not built. Run `npm run build:web`, then reload.');
     }
+    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/favicon.ico' && serveIcon(res, req.method === 'HEAD')) return;
     assets(req, res, () => plain(res, 404, 'Not found.'));
   });
 
@@ -121,7 +142,12 @@ function serveSocket(ws: WebSocket, core: BerthCore) {
     if (event !== 'terminal.data') return send({ type: 'event', event, payload });
     if (ws.readyState === ws.OPEN) ws.send(encodeTerminalData(payload as EventPayload<'terminal.data'>), { binary: true });
   });
-  ws.on('close', unsubscribe);
+  // Each socket is one UI (a page load): its terminals are detached, not ended, when it closes (a reload reattaches them).
+  const caller = { client: `web-${randomUUID()}` };
+  ws.on('close', () => {
+    unsubscribe();
+    core.terminals.detachClient(caller.client);
+  });
   // A malformed frame (bad UTF-8, RSV bits, no mask, unknown opcode, bad close code) or a message over
   // MAX_WEB_MESSAGE_BYTES: ws has already sent the matching close code (1002, 1007, 1009) and drops
   // the connection. Without this listener the 'error' event would end the whole host.
@@ -134,7 +160,7 @@ function serveSocket(ws: WebSocket, core: BerthCore) {
     }
     const { id, method, input } = message.call;
     try {
-      const result = await core.router.dispatch(method, input);
+      const result = await core.router.dispatch(method, input, caller);
       send({ type: 'result', id, ok: true, result });
     } catch (err) {
       send({ type: 'result', id, ok: false, error: ApiError.from(err).toJSON() });

@@ -19,8 +19,8 @@ export class TerminalHarness {
   autoAck = true;
   private readonly unsubscribe: () => void;
 
-  constructor(host: (serverId: string) => Promise<Host>) {
-    this.manager = new TerminalManager({ hosts: host, events: this.events });
+  constructor(host: (serverId: string) => Promise<Host>, options: { detachedTimeoutMs?: number } = {}) {
+    this.manager = new TerminalManager({ hosts: host, events: this.events, ...options });
     this.unsubscribe = this.events.subscribe((event, payload) => {
       if (event === 'terminal.data') {
         const { terminalId, data } = payload as EventPayload<'terminal.data'>;

@@ -1,8 +1,9 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { PromptLayer } from '../prompts/PromptLayer';
 import ServersPage from '../servers/ServersPage';
 import ClustersPage from '../clusters/ClustersPage';
 import { TerminalPanel } from '../terminal/TerminalPanel';
+import { useTerminals } from '../terminal/terminals-store';
 import { useNavigation } from '../../stores/navigation-store';
 import { Sidebar } from './Sidebar';
 import { Toasts } from '../deploys/Toasts';
@@ -12,6 +13,7 @@ const AppsPage = lazy(() => import('../apps/AppsPage'));
 
 export function App() {
   const page = useNavigation((s) => s.page);
+  useEffect(() => void useTerminals.getState().restore(), []);
   return (
     <div className="app">
       <Sidebar />

@@ -1,12 +1,13 @@
-import { useTerminals } from './terminals-store';
+import { panelHeightFor, useTerminals } from './terminals-store';
 
 const MIN_HEIGHT = 140;
-const maxHeight = () => Math.round(window.innerHeight * 0.85);
+// The page above keeps at least 40% of the window: toolbars and the form stay usable with the terminals open.
+const maxHeight = () => Math.round(window.innerHeight * 0.6);
 const clamp = (h: number) => Math.min(maxHeight(), Math.max(MIN_HEIGHT, Math.round(h)));
 
 /** The panel's top edge: drag it, or focus it and use the arrow keys. */
 export function PanelResizer() {
-  const height = useTerminals((s) => s.panelHeight);
+  const height = panelHeightFor(useTerminals((s) => s.panelHeight));
   const setHeight = useTerminals((s) => s.setPanelHeight);
 
   return (

@@ -1,74 +1,61 @@
-import { useState } from 'react';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Icon } from '../../components/Icon';
 import { Spinner } from '../../components/Spinner';
+import { useTabs } from '../../components/tabs';
 import { PanelResizer } from './PanelResizer';
-import { mountedTerminals } from './terminal-registry';
+import { TerminalSearch } from './TerminalSearch';
 import { TerminalView } from './TerminalView';
-import { useTerminals } from './terminals-store';
+import { panelHeightFor, useTerminals } from './terminals-store';
 
 /** Terminals docked under the page: tabs, search and a draggable top edge. */
 export function TerminalPanel() {
   const { tabs, activeId, panelOpen, panelHeight, opening, openError, activate, close, setPanelOpen } = useTerminals();
-  const [query, setQuery] = useState('');
+  const tabList = useTabs({ keys: tabs.map((t) => t.terminalId), selected: activeId ?? null, onSelect: activate, onDelete: (id) => void close(id) });
   if (!panelOpen) return null;
-
-  const find = (backwards: boolean) => {
-    const search = activeId ? mountedTerminals.get(activeId)?.search : undefined;
-    if (!search || !query) return;
-    if (backwards) search.findPrevious(query);
-    else search.findNext(query);
-  };
+  const active = tabs.find((t) => t.terminalId === activeId);
 
   return (
-    <section className="terminal-panel" style={{ height: panelHeight }} aria-label="Terminals">
+    <section className="terminal-panel" style={{ height: panelHeightFor(panelHeight) }} aria-label="Terminals">
       <PanelResizer />
       <header className="terminal-bar">
-        <div className="terminal-tabs" role="tablist">
-          {tabs.map((tab) => (
-            <div key={tab.terminalId} className={`terminal-tab${tab.terminalId === activeId ? ' terminal-tab-active' : ''}`} title={tab.title}>
-              <button type="button" role="tab" aria-selected={tab.terminalId === activeId} className="terminal-tab-name" onClick={() => activate(tab.terminalId)}>
-                <span className={`dot dot-${tab.state}`} aria-label={tab.state} />
-                {tab.name}
+        <div className="terminal-tabs">
+          {/* Only tabs in the tablist (ARIA): a tab closes with Delete, its ×, or the close button of the bar. */}
+          <div className="terminal-tablist" role="tablist" aria-label="Terminals">
+            {tabs.map((tab) => (
+              <button key={tab.terminalId} type="button" className={`terminal-tab${tab.terminalId === activeId ? ' terminal-tab-active' : ''}`} title={`${tab.title} (Delete closes it)`} {...tabList.tab(tab.terminalId)}>
+                <span className={`dot dot-${tab.state}`} aria-label={tab.state} role="img" />
+                <span className="terminal-tab-name">{tab.name}</span>
+                {/* For the mouse; keyboards use Delete and assistive tech the bar's button, so it is hidden from both. */}
+                <span
+                  className="terminal-tab-close"
+                  aria-hidden="true"
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    void close(tab.terminalId);
+                  }}
+                >
+                  <Icon name="close" size={12} />
+                </span>
               </button>
-              <button type="button" className="terminal-tab-close" aria-label={`Close ${tab.name}`} onClick={() => void close(tab.terminalId)}>
-                <Icon name="close" size={12} />
-              </button>
-            </div>
-          ))}
+            ))}
+          </div>
           {opening && (
             <span className="terminal-tab terminal-tab-pending">
               <Spinner label="Opening terminal" /> Opening…
             </span>
           )}
         </div>
-        <form
-          className="terminal-search"
-          role="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            find(false);
-          }}
-        >
-          <Icon name="search" size={13} />
-          <input
-            aria-label="Find in terminal"
-            placeholder="Find"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && e.shiftKey) {
-                e.preventDefault();
-                find(true);
-              }
-            }}
-          />
-        </form>
-        <button type="button" className="icon-button" aria-label="Hide terminals" title="Hide terminals" onClick={() => setPanelOpen(false)}>
-          <Icon name="close" size={14} />
+        <TerminalSearch terminalId={activeId} />
+        {active && (
+          <button type="button" className="icon-button" aria-label={`Close ${active.name}`} title={`Close ${active.name}`} onClick={() => void close(active.terminalId)}>
+            <Icon name="close" size={14} />
+          </button>
+        )}
+        <button type="button" className="icon-button terminal-hide" aria-label="Hide terminals" title="Hide terminals" onClick={() => setPanelOpen(false)}>
+          <Icon name="down" size={14} />
         </button>
       </header>
-      <div className="terminal-body">
+      <div className="terminal-body" {...tabList.panel()}>
         {openError && (
           <div className="terminal-open-error">
             <ErrorNote error={openError} title="The terminal did not open." />

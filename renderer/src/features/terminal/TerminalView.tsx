@@ -51,6 +51,8 @@ export function TerminalView({ tab, active }: { tab: TerminalTab; active: boolea
   }, [terminalId, readOnly]);
 
   useEffect(() => {
+    // A tab chosen with the arrow keys keeps focus, so the next arrow moves on (ARIA tabs); a click goes to the shell.
+    if (document.activeElement?.matches('[role="tab"]:focus-visible')) return;
     if (active) mountedTerminals.get(terminalId)?.term.focus();
   }, [active, terminalId]);
 

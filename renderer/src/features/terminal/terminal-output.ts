@@ -22,6 +22,14 @@ export function attachOutput(terminalId: string, sink: Sink): () => void {
   };
 }
 
+/**
+ * A reattached terminal starts from its scrollback: whatever arrived for it before the attach result is already in
+ * it (one ordered connection carries both), so it is replaced, and later events follow on.
+ */
+export function primeOutput(terminalId: string, scrollback: Uint8Array): void {
+  early.set(terminalId, scrollback.length ? [scrollback] : []);
+}
+
 export function forgetOutput(terminalId: string): void {
   sinks.delete(terminalId);
   early.delete(terminalId);

@@ -2,7 +2,8 @@ import { create } from 'zustand';
 import { api } from '../../api/api';
 import { toShownError, type ShownError } from '../../lib/errors';
 import type { EventPayload } from '../../../../shared/api/contract';
-import { forgetOutput } from './terminal-output';
+import { forgetOutput, primeOutput } from './terminal-output';
+import { rememberedTabs, rememberTabs } from './remembered-tabs';
 
 export type TerminalTabState = EventPayload<'terminal.status'>['state'];
 
@@ -28,7 +29,8 @@ interface TerminalsState {
   tabs: TerminalTab[];
   activeId?: string;
   panelOpen: boolean;
-  panelHeight: number;
+  /** Set once the user resizes the panel; until then it takes panelHeightFor() of the window it opens in. */
+  panelHeight: number | null;
   opening: boolean;
   openError?: ShownError;
   /** Size of the last fitted terminal; new shells start at it so they rarely need an immediate resize. */
@@ -43,14 +45,22 @@ interface TerminalsState {
   setPanelHeight(height: number): void;
   setLastSize(size: { cols: number; rows: number }): void;
   applyStatus(status: EventPayload<'terminal.status'>): void;
+  /** After a reload: the tabs this window had whose terminals still run, attached again with their scrollback. */
+  restore(): Promise<void>;
 }
+
+/** About a third of the window, so the page above keeps most of a small screen (224 px of 700) and a large one gets 320. */
+const defaultPanelHeight = () => Math.round(Math.min(320, Math.max(160, window.innerHeight * 0.32)));
+
+/** The panel's height: the one the user chose, or the default for the window as it is now. */
+export const panelHeightFor = (chosen: number | null) => chosen ?? defaultPanelHeight();
 
 const patchTab = (tabs: TerminalTab[], id: string, patch: Partial<TerminalTab>) => tabs.map((t) => (t.terminalId === id ? { ...t, ...patch } : t));
 
 export const useTerminals = create<TerminalsState>((set, get) => ({
   tabs: [],
   panelOpen: false,
-  panelHeight: 300,
+  panelHeight: null,
   opening: false,
   lastSize: { cols: 100, rows: 20 },
 
@@ -98,6 +108,39 @@ export const useTerminals = create<TerminalsState>((set, get) => ({
   applyStatus({ terminalId, state, message, exitCode }) {
     set({ tabs: patchTab(get().tabs, terminalId, { state, message, exitCode }) });
   },
+
+  restore() {
+    restoring ??= restoreTabs();
+    return restoring;
+  },
 }));
+
+/** Once per page load (React's StrictMode mounts twice in development). */
+let restoring: Promise<void> | undefined;
+
+async function restoreTabs(): Promise<void> {
+  const { getState: get, setState: set } = useTerminals;
+  const remembered = rememberedTabs();
+  if (!remembered.length) return;
+  const running = new Set((await api.call('terminals.list', {}).catch(() => [])).map((t) => t.terminalId));
+  const restored: TerminalTab[] = [];
+  for (const tab of remembered.filter((t) => running.has(t.terminalId))) {
+    try {
+      const { scrollback, title, state, message } = await api.call('terminals.attach', { terminalId: tab.terminalId });
+      primeOutput(tab.terminalId, Uint8Array.from(atob(scrollback), (c) => c.charCodeAt(0)));
+      restored.push({ ...tab, title, state, message });
+    } catch {
+      // Ended between list and attach (its detached timeout ran out): nothing to bring back.
+    }
+  }
+  if (!restored.length) return rememberTabs([]);
+  const activeId = restored.some((t) => t.terminalId === remembered.activeId) ? remembered.activeId : restored.at(-1)!.terminalId;
+  set({ tabs: [...restored, ...get().tabs], activeId, panelOpen: true });
+}
+
+// Kept per window (sessionStorage survives a reload, not a new window): a reload gets its own tabs back.
+useTerminals.subscribe((s, before) => {
+  if (s.tabs !== before.tabs || s.activeId !== before.activeId) rememberTabs(s.tabs, s.activeId);
+});
 
 api.on('terminal.status', (status) => useTerminals.getState().applyStatus(status));

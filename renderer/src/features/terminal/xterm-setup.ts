@@ -4,7 +4,8 @@ import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { frameThrottle } from './frame-throttle';
 import { openLink } from './open-link';
-import { darkScheme, themeFor } from './xterm-theme';
+import { themeFor } from './xterm-theme';
+import { onScheme, useTheme } from '../../stores/theme-store';
 
 export interface MountedXterm {
   term: Terminal;
@@ -15,13 +16,12 @@ export interface MountedXterm {
 }
 
 /**
- * One xterm with Berth's look: font, theme following the OS colour scheme,
+ * One xterm with Berth's look: font, theme following the chosen colour scheme,
  * clickable links, search, and fitting to its container as that resizes.
  * Shells (TerminalView) and read-only logs (LogTerminal) both start here.
  * The first fit is the caller's (`refit()`), after it has wired its listeners.
  */
 export function mountXterm(container: HTMLElement, options: { readOnly?: boolean } = {}): MountedXterm {
-  const scheme = darkScheme();
   const term = new Terminal({
     fontFamily: 'ui-monospace, "SF Mono", "Cascadia Mono", "JetBrains Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
     fontSize: 13,
@@ -29,8 +29,10 @@ export function mountXterm(container: HTMLElement, options: { readOnly?: boolean
     cursorBlink: !options.readOnly,
     disableStdin: options.readOnly ?? false,
     scrollback: options.readOnly ? 50_000 : 10_000,
-    theme: themeFor(scheme.matches),
+    theme: themeFor(useTheme.getState().scheme === 'dark'),
     linkHandler: { activate: (_event, uri) => openLink(uri) },
+    // The search addon highlights matches with decorations, still a proposed API; it reports the match count only then.
+    allowProposedApi: true,
   });
   const fit = new FitAddon();
   const search = new SearchAddon();
@@ -48,15 +50,14 @@ export function mountXterm(container: HTMLElement, options: { readOnly?: boolean
   const throttle = frameThrottle(refit);
   const observer = new ResizeObserver(() => throttle.schedule());
   observer.observe(container);
-  const onScheme = (e: MediaQueryListEvent) => (term.options.theme = themeFor(e.matches));
-  scheme.addEventListener('change', onScheme);
+  const stopTheme = onScheme((scheme) => (term.options.theme = themeFor(scheme === 'dark')));
 
   return {
     term,
     search,
     refit,
     dispose() {
-      scheme.removeEventListener('change', onScheme);
+      stopTheme();
       observer.disconnect();
       throttle.cancel();
       term.dispose();

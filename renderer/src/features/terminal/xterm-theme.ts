@@ -48,5 +48,4 @@ const light: ITheme = {
   brightWhite: '#8c959f',
 };
 
-export const darkScheme = () => window.matchMedia('(prefers-color-scheme: dark)');
 export const themeFor = (isDark: boolean): ITheme => (isDark ? dark : light);

@@ -3,6 +3,7 @@
  * its workers stay out of the first paint. Only the editor core, the
  * contributions the preview uses and three languages are pulled in.
  */
+import { onScheme } from '../../../stores/theme-store';
 import * as monaco from 'monaco-editor/editor/editor.api';
 // The JSON language's mode (loaded lazily by its register module once a JSON model exists, e.g. caddy.json) pulls in
 // every editor contribution (monaco-editor's internal/common/workers). Registered after the first editor was made,
@@ -61,9 +62,7 @@ monaco.editor.defineTheme('berth-dark', {
   base: 'vs-dark', inherit: true, rules: [],
   colors: { 'editorLineNumber.foreground': '#9aa4b1', 'editorLineNumber.dimmedForeground': '#979fab', 'editorLineNumber.activeForeground': '#e4e7ec' },
 });
-const dark = window.matchMedia('(prefers-color-scheme: dark)');
-monaco.editor.setTheme(dark.matches ? 'berth-dark' : 'berth-light');
-dark.addEventListener('change', (e) => monaco.editor.setTheme(e.matches ? 'berth-dark' : 'berth-light'));
+onScheme((scheme) => monaco.editor.setTheme(scheme === 'dark' ? 'berth-dark' : 'berth-light'));
 
 /**
  * monaco-yaml 5 still asks Monaco for a worker by label, which Monaco 0.55+

@@ -1,0 +1,65 @@
+import type { Page } from '@playwright/test';
+import { expect } from './fixtures';
+
+/** Steps through the UI that several specs share. */
+export const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+
+export async function openApps(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await mainNav(page).getByRole('button', { name: 'Apps' }).click();
+  await expect(page.getByRole('navigation', { name: 'Apps' })).toBeVisible();
+}
+
+/**
+ * A new app from the list's "New app", open in the editor with its preview rendered, on whatever destination is
+ * picked (specs before may have saved others: `docker` makes and picks a Docker one on this computer first).
+ */
+export async function newApp(page: Page, name: string, options: { docker?: boolean } = {}): Promise<void> {
+  await page.getByLabel('New app name').fill(name);
+  await page.getByRole('button', { name: 'New app' }).click();
+  await expect(page.getByRole('tab', { name: 'berth.yaml' })).toBeVisible();
+  if (options.docker) {
+    await page.getByLabel('Destination', { exact: true }).selectOption({ label: 'New destination…' });
+    const dialog = page.getByRole('dialog', { name: 'New destination' });
+    await dialog.getByLabel('Name', { exact: true }).fill(`${name}-docker`);
+    await dialog.getByRole('button', { name: 'Save destination' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('tab', { name: 'compose.yaml' })).toBeVisible();
+    await expect.poll(() => fileText(page, 'compose.yaml')).toContain('services:');
+  }
+  await expect.poll(() => fileText(page, 'berth.yaml')).toContain(`name: ${name}`);
+}
+
+/** The full text of a preview file, read from its Monaco model (the DOM shows only the visible lines). */
+export const fileText = (page: Page, path: string) => page.evaluate((p) => window.__berthEditors?.text(p) ?? null, path);
+
+/** Which element has focus, described by its role and accessible name as far as the DOM tells. */
+export const focused = (page: Page) => page.evaluate(() => {
+  const el = document.activeElement as HTMLElement | null;
+  return el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} ${el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40) ?? ''}` : '';
+});
+
+/** Opens a shell on this computer from the Servers page and waits for its prompt. */
+export async function openLocalTerminal(page: Page): Promise<void> {
+  await mainNav(page).getByRole('button', { name: 'Servers' }).click();
+  await page.getByRole('article', { name: 'This computer' }).getByRole('button', { name: 'Terminal' }).click();
+  await expect.poll(async () => /[$#%>] ?$/m.test((await page.locator('.terminal-view:not([hidden]) .xterm-rows').innerText()).trimEnd())).toBe(true);
+}
+
+export async function typeInTerminal(page: Page, line: string): Promise<void> {
+  await page.locator('.terminal-view:not([hidden]) .terminal-screen').click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+/** Puts the cursor at the start of the first line containing `needle`, counting lines from the model. */
+export async function goToLine(page: Page, path: string, needle: string): Promise<number> {
+  const text = (await fileText(page, path)) ?? '';
+  const index = text.split('\n').findIndex((l) => l.includes(needle));
+  expect(index, `${needle} in ${path}`).toBeGreaterThanOrEqual(0);
+  await page.locator('.apps-editor-slot .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Home');
+  return index + 1;
+}
