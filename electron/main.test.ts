@@ -140,7 +140,8 @@ describe('main.ts', () => {
       setWindowOpenHandler: (handler: (details: { url: string }) => unknown) => (openHandler = handler),
     };
     emitApp('web-contents-created', {}, contents);
-    expect([...handlers.keys()].sort()).toEqual(['will-attach-webview', 'will-frame-navigate', 'will-navigate', 'will-redirect']);
+    // The guards, plus the two listeners that detach a reloaded or closed window's terminals (they allow and block nothing).
+    expect([...handlers.keys()].sort()).toEqual(['destroyed', 'did-start-navigation', 'will-attach-webview', 'will-frame-navigate', 'will-navigate', 'will-redirect']);
     for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
       const away = { url: 'https://evil.example/', preventDefault: vi.fn() };
       const home = { url: `${APP_ORIGIN}/index.html`, preventDefault: vi.fn() };

@@ -118,8 +118,9 @@ describe.skipIf(skip)('SSH exec over a real sshd', () => {
 
   it('reports a refused connection', async () => {
     const own = await startSshd();
-    await own.stop();
+    // Added while its key file exists (adding refuses a missing key), then the server goes away.
     const server = await addServer(world, own, 'gone');
+    await own.stop();
     const err = await (await world.service.host(server.id)).exec(['true']).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONNECT_REFUSED' });
     expect((err as Error).message).toContain(`port ${own.port}`);
