@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
+import { startSshd } from '../test/support/sshd.js';
 import { expect, test } from './fixtures';
+import { startWebHostProcess } from './web-host-process';
 
 /**
  * Issue #11: names that stay unique, a destination that is never overwritten, a probe that tells the daemon from the
@@ -44,7 +46,11 @@ async function newApp(page: Page, name: string) {
   await expect(page.getByRole('tab', { name: 'compose.yaml' })).toBeVisible();
 }
 
-test('server names are unique and "This computer" is reserved; a missing key file is refused at once; a new server is tested right away', async ({ page, webHost, sshd }) => {
+test('server names are unique and "This computer" is reserved; a missing key file is refused at once; a new server is tested right away', async ({ page }) => {
+  // A web host and an sshd of its own: the worker's shared ones may already trust that host key (another spec did), and then no question comes.
+  const webHost = await startWebHostProcess();
+  const sshd = await startSshd();
+  try {
   const errors = watchErrors(page);
   await page.goto(webHost.url);
   await expect(page.getByRole('heading', { name: 'Servers' })).toBeVisible();
@@ -106,6 +112,10 @@ test('server names are unique and "This computer" is reserved; a missing key fil
   await expect(form.getByLabel('User', { exact: true })).toHaveAccessibleDescription('Enter the user; it cannot be empty.');
   await form.getByRole('button', { name: 'Cancel' }).click();
   expect(errors).toEqual([]);
+  } finally {
+    await webHost.stop();
+    await sshd.stop();
+  }
 });
 
 test('the probe reports the Docker daemon, or that it is not reachable and why; Compose v1 is called legacy', async ({ page, webHost }) => {

@@ -55,9 +55,13 @@ export function DiffEditor({ setup, before, after, language }: { setup: typeof S
     models.current = { original, modified };
     return () => {
       diff.dispose();
-      original.dispose();
-      modified.dispose();
       models.current = null;
+      // A diff still computing in the worker needs its models: disposed at once, the worker answers with no result and
+      // Monaco throws "no diff result available". Disposed a moment later, the computation ends first.
+      setTimeout(() => {
+        original.dispose();
+        modified.dispose();
+      }, 2000);
     };
   }, [monaco, language]);
 
