@@ -66,7 +66,7 @@ export async function planKubernetesDeploy(input: KubePlanInput): Promise<KubePl
   const app: App | undefined = input.app;
   let builds: KubeBuildPlan | undefined;
   if (input.kind === 'rollback') {
-    const target = input.to ? releases.find((r) => r.id === input.to) : releases.find((r) => r.state === 'kept' && (!previous || r.id < previous.id));
+    const target = input.to ? releases.find((r) => r.id === input.to) : releases.find((r) => r.state === 'kept' && (!previous || (r.createdAt < previous.createdAt || (r.createdAt === previous.createdAt && r.id < previous.id))));
     if (!target) throw new ApiError('NOT_FOUND', input.to ? `${input.appName} has no release ${input.to} in ${namespace}; berth releases lists the kept ones.` : `${input.appName} has no earlier release to roll back to in ${namespace}.`);
     const stored = await readRelease(client, namespace, input.appName, target.id);
     if (!stored || stored.objects.length === 0) throw new ApiError('NOT_FOUND', `Release ${target.id} of ${input.appName} has no stored objects to restore.`);

@@ -54,7 +54,8 @@ export async function listReleases(client: KubeApi, namespace: string, app: stri
   return secrets
     .map((s) => decode(s, false)?.info)
     .filter((r): r is ReleaseInfo => r !== undefined && r.app === app)
-    .sort((a, b) => (a.id < b.id ? 1 : -1));
+    // Ids order by the second only; two releases made within one second are told apart by when they were planned (ms).
+    .sort((a, b) => (a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? 1 : -1) : a.id < b.id ? 1 : -1));
 }
 
 export async function readRelease(client: KubeApi, namespace: string, app: string, id: string): Promise<StoredRelease | undefined> {
