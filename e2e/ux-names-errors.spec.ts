@@ -275,16 +275,17 @@ test('a destination is never overwritten by creating one; it can be edited, rena
 });
 
 test('an app can be renamed, duplicated and deleted (with confirmation); a new app never replaces a saved one', async ({ page, webHost }) => {
+  // Names no other spec uses: the worker's web host is shared, and deploys.spec saves an app called ledger.
   const errors = watchErrors(page);
   await openApps(page, webHost.url);
   const list = page.getByRole('navigation', { name: 'Apps' });
-  await newApp(page, 'ledger');
+  await newApp(page, 'ux-ledger');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
 
   // The same name again cannot even be started.
-  await page.getByLabel('New app name').fill('Ledger');
-  await expect(list).toContainText('An app named "ledger" already exists.');
+  await page.getByLabel('New app name').fill('UX-Ledger');
+  await expect(list).toContainText('An app named "ux-ledger" already exists.');
   await expect(list.getByRole('button', { name: 'New app' })).toBeDisabled();
   await page.getByLabel('New app name').fill('');
 
@@ -294,8 +295,8 @@ test('an app can be renamed, duplicated and deleted (with confirmation); a new a
   await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
   await page.getByRole('button', { name: 'Rename…' }).click();
   let dialog = page.getByRole('dialog', { name: 'Rename books' });
-  await dialog.getByLabel('New name').fill('ledger');
-  await expect(dialog.getByLabel('New name')).toHaveAccessibleDescription('An app named "ledger" already exists. Choose another name.');
+  await dialog.getByLabel('New name').fill('ux-ledger');
+  await expect(dialog.getByLabel('New name')).toHaveAccessibleDescription('An app named "ux-ledger" already exists. Choose another name.');
   await expect(dialog.getByRole('button', { name: 'Rename' })).toBeDisabled();
   await dialog.getByLabel('New name').fill('Accounts');
   await expect(dialog.getByLabel('New name')).toHaveAccessibleDescription('Names use lowercase letters, digits and dashes: it will be called "accounts".');
