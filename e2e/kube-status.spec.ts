@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { startFakeKubeApiServer, type FakeKube } from '../test/support/fake-kube/index.js';
 import { expect, test } from './fixtures';
+import { call } from './ui';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process';
 
 /**
@@ -20,27 +21,6 @@ const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screensh
 const rowsOf = (terminal: Locator) => terminal.locator('.xterm-rows').innerText();
 
 /** One API call as the page makes it (a WebSocket of its own, with the tab's token); for setup only. */
-async function call<T = unknown>(page: Page, method: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    ({ method, input }) =>
-      new Promise<T>((resolve, reject) => {
-        const token = sessionStorage.getItem('berth.token') ?? '';
-        const ws = new WebSocket(`ws://${location.host}/api`, ['berth.v1', `berth.token.${token}`]);
-        ws.onopen = () => ws.send(JSON.stringify({ type: 'call', id: 1, method, input }));
-        ws.onmessage = (ev: MessageEvent) => {
-          if (typeof ev.data !== 'string') return;
-          const msg = JSON.parse(ev.data) as { type: string; id?: number; ok?: boolean; result?: T; error?: { message: string } };
-          if (msg.type !== 'result' || msg.id !== 1) return;
-          ws.close();
-          if (msg.ok) resolve(msg.result as T);
-          else reject(new Error(msg.error?.message));
-        };
-        ws.onerror = () => reject(new Error(`${method}: the WebSocket failed`));
-      }),
-    { method, input },
-  );
-}
-
 function get(port: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     http.get({ host: '127.0.0.1', port, path: '/' }, (res) => {

@@ -63,3 +63,29 @@ export async function goToLine(page: Page, path: string, needle: string): Promis
   await page.keyboard.press('Home');
   return index + 1;
 }
+
+/**
+ * One API call as the page makes it: a WebSocket of its own to the web host,
+ * with the tab's token. Used to set up servers, destinations and apps the
+ * way the UI would save them; everything under test is driven through the UI.
+ */
+export async function call<T = unknown>(page: Page, method: string, input: unknown): Promise<T> {
+  return page.evaluate(
+    ({ method, input }) =>
+      new Promise<T>((resolve, reject) => {
+        const token = sessionStorage.getItem('berth.token') ?? '';
+        const ws = new WebSocket(`ws://${location.host}/api`, ['berth.v1', `berth.token.${token}`]);
+        ws.onopen = () => ws.send(JSON.stringify({ type: 'call', id: 1, method, input }));
+        ws.onmessage = (ev: MessageEvent) => {
+          if (typeof ev.data !== 'string') return;
+          const msg = JSON.parse(ev.data) as { type: string; id?: number; ok?: boolean; result?: T; error?: { message: string } };
+          if (msg.type !== 'result' || msg.id !== 1) return;
+          ws.close();
+          if (msg.ok) resolve(msg.result as T);
+          else reject(new Error(msg.error?.message));
+        };
+        ws.onerror = () => reject(new Error(`${method}: the WebSocket failed`));
+      }),
+    { method, input },
+  );
+}
