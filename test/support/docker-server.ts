@@ -5,6 +5,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import { addVethNamespace, netnsList, netnsPids, pickSubnet, removeVethNamespace } from './netns.js';
 import { descendants, fingerprintOfPublicKey, generateKey, sshdUnavailableReason } from './sshd.js';
 
 /**
@@ -261,18 +262,6 @@ function idsOfProcesses(): Array<[number, number]> {
   return ids;
 }
 
-async function netnsList(): Promise<string[]> {
-  const { stdout } = await run('ip', ['netns', 'list']);
-  return stdout
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/)[0] ?? '')
-    .filter(Boolean);
-}
-
-function linkExists(name: string): boolean {
-  return fs.existsSync(`/sys/class/net/${name}`);
-}
-
 function passwdNames(file: string): string[] {
   try {
     return fs
@@ -423,47 +412,6 @@ async function cleanupStale(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------
-// Subnets
-
-function ipToInt(ip: string): number {
-  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-}
-
-function maskOf(prefix: number): number {
-  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-}
-
-/** IPv4 networks the machine already has (addresses and routes of every table), /16 or narrower. */
-async function usedNetworks(): Promise<Array<[number, number]>> {
-  const [addrs, routes] = await Promise.all([run('ip', ['-4', '-o', 'addr', 'show']), run('ip', ['-4', 'route', 'show', 'table', 'all'])]);
-  const nets: Array<[number, number]> = [];
-  for (const m of addrs.stdout.matchAll(/inet (\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?/g)) {
-    nets.push([ipToInt(m[1]!), 32]); // The address itself.
-    nets.push([ipToInt(m[1]!), Number(m[2] ?? 32)]); // Its connected network.
-  }
-  for (const line of routes.stdout.split('\n')) {
-    const m = /(?:^|\s)(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?(?:\s|$)/.exec(line);
-    if (m) nets.push([ipToInt(m[1]!), Number(m[2] ?? 32)]);
-  }
-  return nets.filter(([, prefix]) => prefix >= 16);
-}
-
-function overlaps(a: number, aPrefix: number, b: number, bPrefix: number): boolean {
-  const mask = maskOf(Math.min(aPrefix, bPrefix));
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
-}
-
-async function pickSubnet(seed: number): Promise<number> {
-  const used = await usedNetworks();
-  for (let i = 0; i < 254; i++) {
-    const x = 1 + ((seed + i) % 254);
-    const base = ipToInt(`${SUBNET_PREFIX}.${x}.0`);
-    if (!used.some(([net, prefix]) => overlaps(base, 30, net, prefix))) return x;
-  }
-  throw new Error(`no free /30 left in ${SUBNET_PREFIX}.1-254.0/30`);
-}
-
-// ---------------------------------------------------------------------------
 // Teardown (stop() and stale cleanup share it)
 
 interface Live {
@@ -569,9 +517,7 @@ async function teardown(names: Names, live: Live): Promise<void> {
   //    (containerd, shims), processes of our containers' cgroups.
   await step('processes', async () => {
     const cgroups = containerIds.flatMap(containerCgroupDirs);
-    const nsPids = (await netnsList()).includes(netns)
-      ? (await run('ip', ['netns', 'pids', netns])).stdout.split('\n').filter(Boolean).map(Number)
-      : [];
+    const nsPids = await netnsPids(netns);
     const pids = [...new Set([...nsPids, ...processesMentioning(dir), ...cgroupPids(cgroups)])].filter((p) => p !== process.pid);
     for (const pid of pids) signal(pid, 'SIGKILL');
     if (!(await waitGone(pids, 5_000))) throw new Error(`processes survive SIGKILL: ${pids.filter(pidAlive).join(' ')}`);
@@ -590,18 +536,7 @@ async function teardown(names: Names, live: Live): Promise<void> {
   });
 
   // 6. Network: the veth pair (deleting one end deletes both), then the namespace.
-  await step('veth', async () => {
-    for (const link of [names.hostIf, names.peerIf]) {
-      if (!linkExists(link)) continue;
-      const del = await run('ip', ['link', 'del', link]);
-      if (del.code !== 0 && linkExists(link)) throw new Error(`ip link del ${link}: ${del.stderr.trim()}`);
-    }
-  });
-  await step('netns', async () => {
-    if (!(await netnsList()).includes(netns)) return;
-    const del = await run('ip', ['netns', 'del', netns]);
-    if (del.code !== 0 && (await netnsList()).includes(netns)) throw new Error(`ip netns del ${netns}: ${del.stderr.trim()}`);
-  });
+  await step('network', () => removeVethNamespace(netns, [names.hostIf, names.peerIf]));
 
   // 7. The account (its group goes with it under USERGROUPS_ENAB; delete it explicitly otherwise).
   await step('user', async () => {
@@ -656,19 +591,9 @@ export async function startDockerServer(options: DockerServerOptions = {}): Prom
       await fsp.rm(dir, { recursive: true, force: true });
       await fsp.mkdir(dir, { mode: 0o755 });
       await fsp.chmod(dir, 0o755);
-      const x = await pickSubnet((process.pid * 31 + n * 7) % 254);
-      const hostAddress = `${SUBNET_PREFIX}.${x}.1`;
-      const address = `${SUBNET_PREFIX}.${x}.2`;
-      await must('ip', ['netns', 'add', netns]);
-      await must('ip', ['link', 'add', names.hostIf, 'type', 'veth', 'peer', 'name', names.peerIf]);
-      await must('ip', ['link', 'set', names.peerIf, 'netns', netns]);
-      await must('ip', ['addr', 'add', `${hostAddress}/30`, 'dev', names.hostIf]);
-      await must('ip', ['link', 'set', names.hostIf, 'up']);
-      await must('ip', ['-n', netns, 'link', 'set', names.peerIf, 'name', 'eth0']);
-      await must('ip', ['-n', netns, 'addr', 'add', `${address}/30`, 'dev', 'eth0']);
-      await must('ip', ['-n', netns, 'link', 'set', 'eth0', 'up']);
-      await must('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+      const x = await pickSubnet(SUBNET_PREFIX, (process.pid * 31 + n * 7) % 254);
       // No default route in the namespace: containers can reach only the namespace and this veth.
+      await addVethNamespace({ netns, hostIf: names.hostIf, peerIf: names.peerIf, hostAddress: `${SUBNET_PREFIX}.${x}.1`, address: `${SUBNET_PREFIX}.${x}.2` });
       await shadowTool('useradd', ['-M', '-l', '-U', '-d', home, '-s', '/bin/sh', '-p', '*', '-c', 'berth test server', names.user]);
       return x;
     });

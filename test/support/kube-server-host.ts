@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import { addVethNamespace, netnsList, netnsPids, pickSubnet, removeVethNamespace } from './netns.js';
 import { descendants, fingerprintOfPublicKey, generateKey, sshdUnavailableReason } from './sshd.js';
 
 /**
@@ -108,12 +109,6 @@ function run(cmd: string, args: string[], opts: { timeoutMs?: number } = {}): Pr
   });
 }
 
-async function must(cmd: string, args: string[]): Promise<string> {
-  const result = await run(cmd, args);
-  if (result.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${result.code}: ${result.stderr.trim()}`);
-  return result.stdout;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function pidAlive(pid: number): boolean {
@@ -137,17 +132,9 @@ async function killAll(pids: number[]): Promise<void> {
   while (pids.some(pidAlive) && Date.now() < deadline) await sleep(25);
 }
 
-async function netnsList(): Promise<string[]> {
-  return (await run('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter(Boolean);
-}
-
 async function removeNetns(netns: string, links: string[]): Promise<void> {
-  if ((await netnsList()).includes(netns)) {
-    const pids = (await run('ip', ['netns', 'pids', netns])).stdout.split('\n').filter(Boolean).map(Number);
-    await killAll(pids);
-  }
-  for (const link of links) if (fs.existsSync(`/sys/class/net/${link}`)) await run('ip', ['link', 'del', link]);
-  if ((await netnsList()).includes(netns)) await must('ip', ['netns', 'del', netns]);
+  await killAll(await netnsPids(netns));
+  await removeVethNamespace(netns, links);
 }
 
 /** What crashed runs of this harness left behind (their pid no longer runs). */
@@ -171,27 +158,6 @@ async function cleanupStale(active: Set<string>): Promise<void> {
     await removeNetns(`berth-kc-${pid}-${n}`, [`bkh${pid}x${n}`, `bkp${pid}x${n}`]).catch(() => undefined);
     await fsp.rm(path.join(SHORT_ROOT, `bkc-${pid}-${n}`), { recursive: true, force: true }).catch(() => undefined);
   }
-}
-
-function ipToInt(ip: string): number {
-  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0) >>> 0;
-}
-
-/** A /30 in 10.233.X.0 that no address or route of the machine overlaps. */
-async function pickSubnet(seed: number): Promise<number> {
-  const [addrs, routes] = await Promise.all([run('ip', ['-4', '-o', 'addr', 'show']), run('ip', ['-4', 'route', 'show', 'table', 'all'])]);
-  const used: Array<[number, number]> = [];
-  for (const m of `${addrs.stdout}\n${routes.stdout}`.matchAll(/(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?/g)) used.push([ipToInt(m[1]!), Number(m[2] ?? 32)]);
-  const overlaps = (a: number, b: number, prefix: number) => {
-    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-    return ((a & mask) >>> 0) === ((b & mask) >>> 0);
-  };
-  for (let i = 0; i < 254; i++) {
-    const x = 1 + ((seed + i) % 254);
-    const base = ipToInt(`${SUBNET_PREFIX}.${x}.0`);
-    if (!used.some(([net, prefix]) => prefix >= 16 && overlaps(base, net, Math.min(30, prefix)))) return x;
-  }
-  throw new Error(`no free /30 left in ${SUBNET_PREFIX}.0.0/16`);
 }
 
 /** A uid no account of the machine has: the account exists only in sshd's mount namespace. */
@@ -238,16 +204,8 @@ export async function startKubeServerHost(): Promise<KubeServerHost> {
       await cleanupStale(active);
       await fsp.rm(dir, { recursive: true, force: true });
       for (const d of [dir, home, k3sDir, sudoersDir, binDir, ovlDir]) await fsp.mkdir(d, { recursive: true, mode: 0o755 });
-      const x = await pickSubnet((pid * 31 + n * 7) % 254);
-      await must('ip', ['netns', 'add', netns]);
-      await must('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', peerIf]);
-      await must('ip', ['link', 'set', peerIf, 'netns', netns]);
-      await must('ip', ['addr', 'add', `${SUBNET_PREFIX}.${x}.1/30`, 'dev', hostIf]);
-      await must('ip', ['link', 'set', hostIf, 'up']);
-      await must('ip', ['-n', netns, 'link', 'set', peerIf, 'name', 'eth0']);
-      await must('ip', ['-n', netns, 'addr', 'add', `${SUBNET_PREFIX}.${x}.2/30`, 'dev', 'eth0']);
-      await must('ip', ['-n', netns, 'link', 'set', 'eth0', 'up']);
-      await must('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+      const x = await pickSubnet(SUBNET_PREFIX, (pid * 31 + n * 7) % 254);
+      await addVethNamespace({ netns, hostIf, peerIf, hostAddress: `${SUBNET_PREFIX}.${x}.1`, address: `${SUBNET_PREFIX}.${x}.2` });
       return x;
     });
     const address = `${SUBNET_PREFIX}.${x}.2`;
