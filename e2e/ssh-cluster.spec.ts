@@ -52,6 +52,7 @@ test.describe('a k3s cluster on an SSH server', () => {
     await add.getByRole('button', { name: 'Open Clusters' }).click();
     const cluster = page.getByRole('article', { name: 'vps-k3s' });
     await expect(cluster).toContainText(/reachable/i, { timeout: 30_000 });
+    await expect(cluster).toContainText('added from vps (through its SSH connection)');
     await shot(page, 'ssh-cluster-listed');
 
     // A deploy through the tunnel: same plan, same steps as any cluster.

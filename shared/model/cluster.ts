@@ -27,6 +27,8 @@ export const KubeContext = z.object({
     kind: z.string(),
     /** The file that defines this context (the first one that does). */
     file: z.string().optional(),
+    /** For a cluster added from an SSH server: that server, whose connection reaches it (its name may change). */
+    serverId: z.string().optional(),
   }),
   auth: z.object({
     kind: KubeAuthKind,

@@ -183,7 +183,7 @@ describe.skipIf(skip)('a k3s cluster on an SSH server, reached only through the 
     const source = new SshClusterContextSource(service, path.join(world.dir, 'data'));
     try {
       const listing = await source.list();
-      expect(listing.contexts).toEqual([expect.objectContaining({ name: 'vps-k3s', server: 'https://127.0.0.1:6443', source: { kind: 'ssh-server' }, auth: { kind: 'token' } })]);
+      expect(listing.contexts).toEqual([expect.objectContaining({ name: 'vps-k3s', server: 'https://127.0.0.1:6443', source: { kind: 'ssh-server', serverId }, auth: { kind: 'token' } })]);
       expect(await source.config('nope')).toBeUndefined();
       const kc = await source.config('vps-k3s');
       expect(kc).toBe(await source.config('vps-k3s'));

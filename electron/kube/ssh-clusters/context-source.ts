@@ -23,7 +23,7 @@ function describe(cluster: StoredCluster): KubeContext {
     user: cluster.contextName,
     ...(cluster.namespace ? { namespace: cluster.namespace } : {}),
     current: false,
-    source: { kind: SSH_SOURCE_KIND },
+    source: { kind: SSH_SOURCE_KIND, serverId: cluster.serverId },
     auth: { kind: AUTH_KIND[cluster.credentials.kind] },
   };
 }

@@ -2,6 +2,7 @@ import { Icon } from '../../components/Icon';
 import { Spinner } from '../../components/Spinner';
 import type { ClusterStatus, KubeContext } from '../../../../shared/model/cluster';
 import { useClusters } from './clusters-store';
+import { useServers } from '../../stores/servers-store';
 
 const authText: Record<KubeContext['auth']['kind'], string> = {
   token: 'token',
@@ -28,6 +29,7 @@ export function ClusterRow({ context }: { context: KubeContext }) {
   const checkError = useClusters((s) => s.checkErrors[context.name]);
   const check = useClusters((s) => s.check);
   const shown = badge(status, checking);
+  const viaServer = useServers((s) => s.servers.find((server) => server.id === context.source.serverId)?.name);
   const auth = `${context.user || '(none)'} · ${authText[context.auth.kind]}${context.auth.command ? ` (${context.auth.command})` : ''}`;
   const facts = [
     { label: 'Cluster', value: context.cluster },
@@ -35,7 +37,7 @@ export function ClusterRow({ context }: { context: KubeContext }) {
     { label: 'User', value: auth },
     { label: 'Namespace', value: context.namespace ?? 'default' },
     // A cluster added from a server is reached through that server's SSH connection; its file is Berth's own.
-    { label: 'Defined in', value: context.source.kind === 'ssh-server' ? `added from ${context.cluster.replace(/-(k3s|k0s|microk8s)$/, '')} (through its SSH connection)` : (context.source.file ?? context.source.kind) },
+    { label: 'Defined in', value: context.source.kind === 'ssh-server' ? `added from ${viaServer ?? 'a server'} (through its SSH connection)` : (context.source.file ?? context.source.kind) },
   ];
 
   return (

@@ -3,6 +3,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { Icon } from '../../components/Icon';
 import { ClusterRow } from './ClusterRow';
 import { useClusters } from './clusters-store';
+import { useServers } from '../../stores/servers-store';
 import './clusters.css';
 
 export default function ClustersPage() {
@@ -15,6 +16,10 @@ export default function ClustersPage() {
   useEffect(() => {
     void load().then(() => checkAll());
   }, [load, checkAll]);
+  // Clusters added from a server are described by that server's name.
+  useEffect(() => {
+    if (!useServers.getState().loaded) void useServers.getState().load();
+  }, []);
 
   return (
     <section className="page" aria-labelledby="clusters-title">
