@@ -63,6 +63,34 @@ describe('TerminalManager attach and detach', () => {
     expect(harness.manager.list()).toHaveLength(1);
   });
 
+  it('counts a full timeout again from each detach, not what was left of the last one', async () => {
+    const terminalId = await openAs('page-1', 400);
+    harness.manager.detachClient('page-1');
+    await new Promise((r) => setTimeout(r, 300));
+    runAs({ client: 'page-2' }, () => harness.manager.attach(terminalId));
+    harness.manager.detachClient('page-2');
+    // 600 ms after the first detach: a countdown resumed from the first would have ended it by now.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(harness.manager.list()).toHaveLength(1);
+    await harness.waitFor(() => harness.manager.list().length === 0, 'the terminal to end after its second detach', 5_000);
+  });
+
+  it('never counts down a terminal opened outside any UI call (the CLI, tests)', async () => {
+    harness = new TerminalHarness(async () => ptyHost(), { detachedTimeoutMs: 50 });
+    const { terminalId } = await harness.manager.open('local', { cols: 80, rows: 24 });
+    harness.manager.detachClient('page-1');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(harness.manager.list().map((t) => t.terminalId)).toEqual([terminalId]);
+  });
+
+  it('sends no "ended" status for a detached terminal closed before its timeout', async () => {
+    const terminalId = await openAs('page-1', 100);
+    harness.manager.detachClient('page-1');
+    harness.manager.close(terminalId);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(harness.statuses.filter((s) => s.message?.includes('no window'))).toEqual([]);
+  });
+
   it('reads the timeout in seconds from BERTH_TERMINAL_DETACHED_TIMEOUT', () => {
     expect(detachedTimeoutFromEnv({ BERTH_TERMINAL_DETACHED_TIMEOUT: '2.5' })).toBe(2500);
     expect(detachedTimeoutFromEnv({})).toBe(DEFAULT_DETACHED_TIMEOUT_MS);
