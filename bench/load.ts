@@ -21,7 +21,9 @@ import type { BenchRow } from './types.js';
 // Load: many exec channels on one SSH connection, and the UI with a large store
 // (500 servers, 1,000 apps), idle and while 20 terminals print. UI timings are
 // taken inside the page (performance.now, a MutationObserver, then the next
-// frame), never across DevTools round trips.
+// frame), never across DevTools round trips. The long lists draw only the rows
+// in view, so "list drawn" means: the list says it holds all N (aria-setsize)
+// and its drawn rows cover its scroll box from top to bottom.
 
 const EXECS = 100;
 const EXEC_ROUNDS = 5;
@@ -44,17 +46,27 @@ function percentile(values: number[], p: number): number {
 
 const logins = async (logPath: string) => (await fs.readFile(logPath, 'utf8')).split('\n').filter((l) => l.includes('Accepted publickey')).length;
 
+/** The long lists draw only the rows in view; each drawn row says its place (aria-posinset) in the whole list (aria-setsize). */
+const SERVER_ROWS = '.server-list article.server';
+const APP_ROWS = '.apps-app-list li';
+
 /** Helpers installed in the page; everything timed runs in here. */
 interface LoadHelpers {
   rpc(method: string, count: number): Promise<{ times: number[]; bytes: number }>;
-  /** Clicks a main navigation item and resolves to the ms until `count` elements match `selector`, drawn. */
-  nav(label: string, selector: string, count: number): Promise<number>;
-  /** Clicks an app in the list: ms until its form shows, and until its rendered preview shows. */
+  /** Clicks a main navigation item: ms until the list of `total` rows (`rows`) has its visible box filled with rows, drawn. */
+  nav(label: string, rows: string, total: number): Promise<number>;
+  /**
+   * Types one key into an empty filter field: ms until the count says "N of M" and the list holds those N, drawn.
+   * Resolves to the time and N; the field is cleared again (untimed) before it returns.
+   */
+  filter(label: string, key: string, rows: string, total: number): Promise<{ ms: number; shown: number }>;
+  /** Scrolls the app list (untimed) until the row of `name`, the `index`th app, is drawn. */
+  reveal(name: string, index: number): Promise<void>;
+  /** Clicks an app in the list: ms until its form shows, and until its rendered compose file shows in the preview. */
   openApp(name: string): Promise<{ form: number; preview: number }>;
-  /** Types one uppercase letter into the New app name field: ms until React has lowercased it, drawn. */
+  /** Types one uppercase letter into the New app name field: ms until the note naming the lowercased app is drawn. */
   typeKey(): Promise<number>;
   clearNewName(): void;
-  hasFilter(): boolean;
 }
 
 declare global {
@@ -64,12 +76,12 @@ declare global {
 }
 
 function installHelpers(protocol: string): void {
-  const until = (check: () => boolean, timeoutMs = 20_000) =>
+  const until = (what: string, check: () => boolean, state: () => string = () => '', timeoutMs = 20_000) =>
     new Promise<void>((resolve, reject) => {
       if (check()) return resolve();
       const timer = setTimeout(() => {
         observer.disconnect();
-        reject(new Error('timed out waiting in the page'));
+        reject(new Error(`timed out waiting in the page for ${what}${state() && ` (${state()})`}`));
       }, timeoutMs);
       const observer = new MutationObserver(() => {
         if (!check()) return;
@@ -81,6 +93,7 @@ function installHelpers(protocol: string): void {
     });
   // The frame that shows the change has been drawn once the task after its rAF callback runs.
   const drawn = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
   let socket: Promise<WebSocket> | undefined;
   let nextId = 1_000_000;
   const connect = () =>
@@ -111,6 +124,30 @@ function installHelpers(protocol: string): void {
     Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, value);
     input.dispatchEvent(new Event('input', { bubbles: true }));
   };
+  /** The list shows `size` rows in all, and the drawn ones cover its scroll box from top to bottom (or are all of them). */
+  const listFilled = (rows: string, size: number) => {
+    const drawnRows = document.querySelectorAll<HTMLElement>(rows);
+    const first = drawnRows[0];
+    if (!first) return size === 0;
+    if (first.getAttribute('aria-setsize') !== String(size)) return false;
+    if (drawnRows.length === size) return true;
+    const box = first.parentElement?.parentElement?.getBoundingClientRect();
+    const last = drawnRows[drawnRows.length - 1]!;
+    // A pixel of slack for rounding; the list's first and last rows end it whatever the box.
+    const top = first.getAttribute('aria-posinset') === '1' || first.getBoundingClientRect().top <= box!.top + 1;
+    const bottom = last.getAttribute('aria-posinset') === String(size) || last.getBoundingClientRect().bottom >= box!.bottom - 1;
+    return !!box && top && bottom;
+  };
+  const listState = (rows: string) => {
+    const drawnRows = document.querySelectorAll<HTMLElement>(rows);
+    const first = drawnRows[0];
+    const last = drawnRows[drawnRows.length - 1];
+    const box = first?.parentElement?.parentElement;
+    return first && last && box
+      ? `${drawnRows.length} drawn, ${first.getAttribute('aria-posinset')}…${last.getAttribute('aria-posinset')} of ${first.getAttribute('aria-setsize')}, from ${first.getBoundingClientRect().top.toFixed(0)} to ${last.getBoundingClientRect().bottom.toFixed(0)} px, box ${box.getBoundingClientRect().top.toFixed(0)} to ${box.getBoundingClientRect().bottom.toFixed(0)} px`
+      : `${drawnRows.length} drawn`;
+  };
+  const appButton = (name: string) => [...document.querySelectorAll<HTMLButtonElement>('.apps-app-list button')].find((b) => b.firstElementChild?.textContent === name);
   window.__load = {
     async rpc(method, count) {
       const ws = await connect();
@@ -124,44 +161,79 @@ function installHelpers(protocol: string): void {
       }
       return { times, bytes };
     },
-    async nav(label, selector, count) {
+    async nav(label, rows, total) {
       const button = navButton(label);
       if (!button) throw new Error(`no ${label} navigation button`);
       const start = performance.now();
       button.click();
-      await until(() => document.querySelectorAll(selector).length >= count);
+      await until(`${label}: ${rows} of ${total} filling the list`, () => listFilled(rows, total), () => listState(rows));
       await drawn();
       return performance.now() - start;
     },
+    async filter(label, key, rows, total) {
+      const input = document.querySelector<HTMLInputElement>(`input[type="search"][aria-label="${label}"]`);
+      if (!input) throw new Error(`no ${label} field`);
+      if (input.value !== '') throw new Error(`${label} is not empty`);
+      const status = document.getElementById(input.getAttribute('aria-describedby') ?? '');
+      let shown = -1;
+      const start = performance.now();
+      setValue(input, key);
+      await until(`${label}: "N of ${total}" and N rows`, () => {
+        const match = /^([\d,]+) of /.exec(status?.textContent ?? '');
+        shown = match ? Number(match[1]!.replace(/,/g, '')) : -1;
+        return shown >= 0 && listFilled(rows, shown);
+      }, () => `${status?.textContent}; ${listState(rows)}`);
+      await drawn();
+      const ms = performance.now() - start;
+      setValue(input, '');
+      await until(`${label} cleared`, () => listFilled(rows, total), () => listState(rows));
+      return { ms, shown };
+    },
+    async reveal(name, index) {
+      const box = document.querySelector<HTMLElement>('.apps-list-scroll');
+      if (!box) throw new Error('no app list');
+      // Steps from the rows drawn now towards the wanted one (rows not drawn yet have estimated offsets only).
+      for (let tries = 0; !appButton(name); tries++) {
+        const rowsNow = [...document.querySelectorAll<HTMLElement>('.apps-app-list li')];
+        const first = rowsNow[0];
+        const last = rowsNow.at(-1);
+        if (tries > 40 || !first || !last) throw new Error(`${name} never drawn in the app list (box ${box.clientHeight}/${box.scrollHeight} px at ${box.scrollTop}, rows ${first?.textContent}…${last?.textContent})`);
+        const pitch = (last.getBoundingClientRect().bottom - first.getBoundingClientRect().top) / rowsNow.length;
+        const from = Number(first.getAttribute('aria-posinset')) - 1;
+        const to = Number(last.getAttribute('aria-posinset')) - 1;
+        box.scrollTop += (index < from ? index - from - 5 : index > to ? index - to + 5 : 0) * pitch;
+        await frame();
+        await frame();
+      }
+    },
     async openApp(name) {
-      const button = [...document.querySelectorAll<HTMLButtonElement>('.apps-app-list button')].find((b) => b.firstElementChild?.textContent === name);
-      if (!button) throw new Error(`no ${name} in the app list`);
+      const button = appButton(name);
+      if (!button) throw new Error(`no ${name} drawn in the app list`);
       const start = performance.now();
       button.click();
-      await until(() => document.querySelector('.apps-toolbar h1')?.textContent?.startsWith(name) === true && document.querySelector('form[aria-label="App definition"]') !== null);
+      await until(`the form of ${name}`, () => document.querySelector('.apps-toolbar h1')?.textContent?.startsWith(name) === true && document.querySelector('form[aria-label="App definition"]') !== null);
       await drawn();
       const form = performance.now() - start;
-      await until(() => document.querySelector('.apps-editor-slot .monaco-editor .view-lines')?.textContent?.includes(name) === true);
+      // The rendered output, not berth.yaml (which shows the definition before any render): compose.yaml is the first tab once rendered.
+      await until(`the rendered compose.yaml of ${name}`, () => document.querySelector('.apps-editor-slot [data-active-file="compose.yaml"] .view-lines')?.textContent?.includes(name) === true);
       await drawn();
       return { form, preview: performance.now() - start };
     },
     async typeKey() {
       const input = newName();
       if (!input) throw new Error('no New app name field');
-      const expected = `${input.value}z`;
+      // The field keeps what was typed; the note under it says the name it will get ("z", "zz", …).
+      const typed = `${input.value}Z`;
+      const note = `"${typed.toLowerCase()}"`;
       const start = performance.now();
-      setValue(input, `${input.value}Z`);
-      await until(() => input.value === expected);
+      setValue(input, typed);
+      await until('the name note', () => input.value === typed && document.querySelector('[data-testid="app-name-changed"]')?.textContent?.includes(note) === true);
       await drawn();
       return performance.now() - start;
     },
     clearNewName() {
       const input = newName();
       if (input) setValue(input, '');
-    },
-    hasFilter() {
-      const pane = document.querySelector('.apps-list-pane');
-      return !!pane?.querySelector('input[type="search"], input[aria-label*="filter" i], input[placeholder*="filter" i], input[aria-label*="search" i]');
     },
   };
 }
@@ -170,28 +242,44 @@ interface UiTimes {
   serversList: number[];
   appsList: number[];
   servers: number[];
+  serversFilter: number[];
   apps: number[];
+  appsFilter: number[];
   typing: number[];
   form: number[];
   preview: number[];
+  /** How many rows the one-key filters left, as [servers, apps]. */
+  filtered: [number, number];
 }
 
+/** The key typed into each filter: a digit keeps about a quarter of either list (srv-009, app-0090, …). */
+const FILTER_KEY = '9';
+
 async function uiRounds(page: HeadlessPage, rounds: number, firstApp: number): Promise<UiTimes> {
-  const t: UiTimes = { serversList: [], appsList: [], servers: [], apps: [], typing: [], form: [], preview: [] };
+  const t: UiTimes = { serversList: [], appsList: [], servers: [], serversFilter: [], apps: [], appsFilter: [], typing: [], form: [], preview: [], filtered: [0, 0] };
   const settle = () => new Promise((r) => setTimeout(r, 300));
   for (let round = 0; round < rounds; round++) {
     t.serversList.push(...(await page.evaluate(() => window.__load!.rpc('servers.list', 10), null)).times);
     t.appsList.push(...(await page.evaluate(() => window.__load!.rpc('apps.list', 10), null)).times);
     // On the Apps page now (uiRounds starts and ends there): to Servers and back.
-    t.servers.push(await page.evaluate(([n]) => window.__load!.nav('Servers', '.server-list article.server', n), [SERVERS + 1] as const));
+    t.servers.push(await page.evaluate(([rows, n]) => window.__load!.nav('Servers', rows, n), [SERVER_ROWS, SERVERS + 1] as const));
     await settle();
-    t.apps.push(await page.evaluate(([n]) => window.__load!.nav('Apps', '.apps-app-list li', n), [APPS] as const));
+    const servers = await page.evaluate(([key, rows, n]) => window.__load!.filter('Filter servers', key, rows, n), [FILTER_KEY, SERVER_ROWS, SERVERS + 1] as const);
+    t.serversFilter.push(servers.ms);
+    await settle();
+    t.apps.push(await page.evaluate(([rows, n]) => window.__load!.nav('Apps', rows, n), [APP_ROWS, APPS] as const));
+    await settle();
+    const apps = await page.evaluate(([key, rows, n]) => window.__load!.filter('Filter apps', key, rows, n), [FILTER_KEY, APP_ROWS, APPS] as const);
+    t.appsFilter.push(apps.ms);
+    t.filtered = [servers.shown, apps.shown];
     await settle();
     for (let i = 0; i < 5; i++) t.typing.push(await page.evaluate(() => window.__load!.typeKey(), null));
     await page.evaluate(() => window.__load!.clearNewName(), null);
     await settle();
-    const name = appName(firstApp + round * 37);
-    const opened = await page.evaluate((n) => window.__load!.openApp(n), name);
+    const index = firstApp + round * 37;
+    await page.evaluate(([name, i]) => window.__load!.reveal(name, i), [appName(index), index] as const);
+    await settle();
+    const opened = await page.evaluate((n) => window.__load!.openApp(n), appName(index));
     t.form.push(opened.form);
     t.preview.push(opened.preview);
     await settle();
@@ -206,14 +294,17 @@ function uiRows(t: UiTimes, when: string): BenchRow[] {
     unit: 'ms',
     note: `median of ${values.length}, p95 ${percentile(values, 95).toFixed(1)}, max ${Math.max(...values).toFixed(1)}; ${note}; ${TARGET}`,
   });
+  const [servers, apps] = t.filtered;
   return [
     row('API servers.list', t.serversList, `WebSocket round trip from the page, ${SERVERS + 1} servers`),
-    row('API apps.list', t.appsList, `WebSocket round trip from the page, ${APPS} apps (the host reads and parses every app file)`),
-    row('servers list render', t.servers, `click Servers → ${SERVERS + 1} rows drawn (the list is kept in the store between visits; it is fetched again after showing)`),
-    row('apps list render', t.apps, `click Apps → ${APPS} apps drawn: page mount, apps.list, list render`),
-    row('typing in the apps list pane', t.typing, `one key in New app name → re-rendered and drawn (the ${APPS}-item list re-renders with it)`),
-    row('open an app: form', t.form, 'click an app → its form drawn (apps.get + form)'),
-    row('open an app: rendered preview', t.preview, 'click an app → the compose preview in Monaco shows its name (apps.get, render, editor)'),
+    row('API apps.list', t.appsList, `WebSocket round trip from the page, ${APPS} apps (the host stats every app file and parses only those changed since it last did)`),
+    row('servers list render', t.servers, `click Servers → page mounted, the ${SERVERS + 1}-server list (kept in the store between visits, fetched again after showing) drawn as far as its box shows`),
+    row('servers list filter', t.serversFilter, `"${FILTER_KEY}" typed in Filter servers → "${servers} of ${SERVERS + 1}" and the rows in view drawn`),
+    row('apps list render', t.apps, `click Apps → page mounted with the open app's form, the ${APPS}-app list (kept between visits, fetched again after showing) drawn as far as its box shows`),
+    row('apps list filter', t.appsFilter, `"${FILTER_KEY}" typed in Filter apps → "${apps} of ${APPS}" and the rows in view drawn`),
+    row('typing in the apps list pane', t.typing, 'one key in New app name → the name note re-rendered and drawn (the list pane re-renders with it)'),
+    row('open an app: form', t.form, 'click an app far down the list (scrolled to first, untimed) → its form drawn (apps.get + form)'),
+    row('open an app: rendered preview', t.preview, 'click an app → its rendered compose.yaml shows in Monaco with its name (apps.get, apps.render, editor)'),
   ];
 }
 
@@ -291,15 +382,20 @@ export async function benchLoad(): Promise<BenchRow[]> {
 
     const seeded = await seedStore(dataDir, sshd);
     rows.push({ name: 'seed store', value: seeded.ms, unit: 'ms', note: `${SERVERS} servers in one servers.json write, ${APPS} apps saved through AppStore` });
-    // What apps.list costs the host itself, without the socket and the page.
-    const store = new AppStore(dataDir);
-    const listTimes: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const start = performance.now();
-      await store.list();
-      if (i > 0) listTimes.push(performance.now() - start);
+    // What apps.list costs the host itself, without the socket and the page: a fresh store parses every file, later
+    // lists stat every file and parse only those changed since (none here).
+    const coldTimes: number[] = [];
+    const warmTimes: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const store = new AppStore(dataDir);
+      for (let i = 0; i < 4; i++) {
+        const start = performance.now();
+        await store.list();
+        (i === 0 ? coldTimes : warmTimes).push(performance.now() - start);
+      }
     }
-    rows.push({ name: 'AppStore.list in the host process', value: median(listTimes), unit: 'ms', note: `median of ${listTimes.length}; reads, parses and validates all ${APPS} app files (the core of apps.list)` });
+    rows.push({ name: 'AppStore.list in the host process, first', value: median(coldTimes), unit: 'ms', note: `median of ${coldTimes.length} fresh stores; reads, parses and validates all ${APPS} app files` });
+    rows.push({ name: 'AppStore.list in the host process, again', value: median(warmTimes), unit: 'ms', note: `median of ${warmTimes.length}; stats all ${APPS} files, parses none (none changed): what apps.list costs from the second call on` });
     core = createCore({ host: 'web', secrets: new MemorySecretStore(), dataDir, version: 'bench' });
     const c = core;
     c.events.subscribe((event, payload) => {
@@ -314,17 +410,16 @@ export async function benchLoad(): Promise<BenchRow[]> {
 
     page = await openHeadlessPage(`${web.url}&bench=1`, { width: 1280, height: 820 });
     const p = page;
-    await p.waitFor((n) => document.querySelectorAll('.server-list article.server').length >= n && !!window.__berthBench, SERVERS + 1, 30_000, 'the server list');
+    await p.waitFor(() => !!document.querySelector('nav[aria-label="Main"] button') && !!window.__berthBench, null, 30_000, 'the main navigation');
     await p.evaluate(installHelpers, tokenProtocol(web.token));
-    // Onto the Apps page once (loads the editor chunk), and one untimed round so Monaco and the JIT are warm.
-    await p.evaluate(([n]) => window.__load!.nav('Apps', '.apps-app-list li', n), [APPS] as const);
-    const hasFilter = await p.evaluate(() => window.__load!.hasFilter(), null);
+    // Servers, then the Apps page once (loads the editor chunk), and one untimed round so Monaco and the JIT are warm.
+    await p.evaluate(([rows, n]) => window.__load!.nav('Servers', rows, n), [SERVER_ROWS, SERVERS + 1] as const);
+    await p.evaluate(([rows, n]) => window.__load!.nav('Apps', rows, n), [APP_ROWS, APPS] as const);
     await uiRounds(p, 1, 900);
     rows.push(...uiRows(await uiRounds(p, UI_ROUNDS, 100), 'idle'));
-    rows.push({ name: 'apps list filter', value: NaN, unit: 'n/a', note: hasFilter ? 'a filter input exists but is not measured yet' : 'no filter UI: the apps list has no filter or search field (only "New app name")' });
 
     // 20 local terminals through the UI (This computer → Terminal), each printing a line every 50 ms.
-    await p.evaluate(([n]) => window.__load!.nav('Servers', '.server-list article.server', n), [SERVERS + 1] as const);
+    await p.evaluate(([rows, n]) => window.__load!.nav('Servers', rows, n), [SERVER_ROWS, SERVERS + 1] as const);
     const loop = `perl -e '$|=1; while (1) { printf "load line %d %s\\n", ++$i, "x" x 60; select undef, undef, undef, 0.05 }'\r`;
     for (let i = 1; i <= TERMINALS; i++) {
       const clicked = await p.evaluate(() => {
@@ -336,7 +431,7 @@ export async function benchLoad(): Promise<BenchRow[]> {
       await p.waitFor((n) => document.querySelectorAll('.terminal-tabs [role="tab"]').length >= n && (document.querySelectorAll('.terminal-tabs [role="tab"][aria-selected="true"]').length === 1) && window.__berthBench!.lastLines(1).length > 0, i, 20_000, `terminal ${i}`);
       await p.evaluate((line) => window.__berthBench!.type(line), loop);
     }
-    await p.evaluate(([n]) => window.__load!.nav('Apps', '.apps-app-list li', n), [APPS] as const);
+    await p.evaluate(([rows, n]) => window.__load!.nav('Apps', rows, n), [APP_ROWS, APPS] as const);
     await new Promise((r) => setTimeout(r, 1000));
     await p.evaluate(() => window.__berthBench!.reset(), null);
     const loadStart = performance.now();

@@ -21,8 +21,28 @@ async function check(page: Page, name: string) {
 test('every main screen has no serious or critical accessibility violation', async ({ page, webHost }) => {
   await page.setViewportSize(SIZES[0]);
   await page.goto(webHost.url);
+  // Berth opens on the Overview; its counts arrive with the lists.
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  await expect(page.getByTestId('overview-apps-count')).toHaveText(/^\d+$/);
+  await check(page, 'overview');
+  await mainNav(page).getByRole('button', { name: /^Activity/ }).click();
+  await expect(page.getByRole('dialog', { name: 'Activity' })).toBeVisible();
+  await check(page, 'activity');
+  await page.keyboard.press('Escape');
+
+  await mainNav(page).getByRole('button', { name: 'Servers' }).click();
   await expect(page.locator('.server').first()).toContainText('This computer');
   await check(page, 'servers');
+
+  // The command palette and the shortcuts sheet, over the Servers page.
+  await page.keyboard.press('Control+k');
+  await expect(page.getByRole('dialog', { name: 'Command palette' })).toBeVisible();
+  await check(page, 'palette');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await check(page, 'shortcuts');
+  await page.keyboard.press('Escape');
 
   await mainNav(page).getByRole('button', { name: 'Clusters' }).click();
   await expect(page.getByRole('heading', { name: 'Clusters', level: 1 })).toBeVisible();
@@ -33,7 +53,7 @@ test('every main screen has no serious or critical accessibility violation', asy
   await check(page, 'apps-list');
 
   // The import dialog, with its findings.
-  await page.getByRole('button', { name: 'Import docker-compose…' }).click();
+  await page.getByRole('button', { name: 'Import compose file…' }).click();
   const importForm = page.getByRole('form', { name: 'Import docker-compose' });
   await importForm.getByLabel('…or paste it').fill(['services:', '  api:', '    image: ghcr.io/acme/api:2.1', '    network_mode: host', '    pid: host', ''].join('\n'));
   await importForm.getByLabel('App name').fill('axe-import');

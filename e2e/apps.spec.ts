@@ -151,7 +151,7 @@ test('edit an app in the form and the rendered YAML, keep overrides, switch to K
 test('import a docker-compose file and see its findings', async ({ page, webHost }) => {
   const problems = watchCsp(page);
   await openApps(page, webHost.url);
-  await page.getByRole('button', { name: 'Import docker-compose…' }).click();
+  await page.getByRole('button', { name: 'Import compose file…' }).click();
   const dialog = page.getByRole('form', { name: 'Import docker-compose' });
   await dialog.getByLabel('…or paste it').fill(
     ['services:', '  api:', '    image: ghcr.io/acme/api:2.1', '    ports: ["8080:8080"]', '    privileged: true', '    network_mode: host', '    pid: host', '    environment:', '      LOG_LEVEL: info', ''].join('\n'),

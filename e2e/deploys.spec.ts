@@ -5,7 +5,7 @@ import type { Locator, Page } from '@playwright/test';
 import { writeWebAppRepo } from '../test/support/docker-server.js';
 import { getThroughProxy } from '../test/support/proxy-client.js';
 import { expect, test } from './fixtures';
-import { call } from './ui';
+import { call, openServers } from './ui';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/${name}.png` });
 
@@ -101,8 +101,7 @@ async function seedRecords(dataDir: string) {
 
 test('history, a past deploy\'s steps and log, and errors that say what to do when the server is out of reach', async ({ page, webHost }) => {
   const problems = watchPage(page);
-  await page.goto(webHost.url);
-  await expect(page.locator('.server').first()).toContainText('This computer');
+  await openServers(page, webHost.url);
   // Docker "on this computer" through a socket that does not exist: the server side can never be read here.
   await call(page, 'destinations.save', { destination: { type: 'docker', name: 'ledger-vps', server: 'local', dockerSocket: '/nonexistent/berth-e2e/docker.sock' } });
   await call(page, 'apps.save', { app: { apiVersion: 'berth.dev/v1', kind: 'App', name: 'ledger', services: { web: { image: 'ghcr.io/acme/ledger:1.4', ports: [{ port: 8080 }], routes: [{ domain: 'ledger.test', port: 8080 }] } } } });
@@ -236,8 +235,7 @@ test('deploy to a Docker server over SSH: plan, live steps and log, history, rol
   const repo = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'berth-e2e-repo-')), 'webshop');
   const v1 = await writeWebAppRepo(repo, 'v1');
 
-  await page.goto(webHost.url);
-  await expect(page.locator('.server').first()).toContainText('This computer');
+  await openServers(page, webHost.url);
   const added = await call<{ id: string }>(page, 'servers.add', { name: 'Docker VPS', host: ssh.host, port: ssh.port, user: ssh.user, auth: { method: 'key', keyPath: ssh.clientKeyPath }, proxyJump: [] });
   await call(page, 'destinations.save', {
     destination: { type: 'docker', name: 'vps', server: added.id, proxy: 'caddy', proxyImage: 'berth-test/caddy:2', drainSeconds: 2, readinessSeconds: 2 },

@@ -16,7 +16,7 @@ function electronBinary(): string | undefined {
 
 const binary = electronBinary();
 
-test('the desktop app opens on the servers page', async () => {
+test('the desktop app opens on the overview, and its servers page lists This computer', async () => {
   const notRun = 'Electron binary not installed (offline install); the electron project did not run';
   if (!binary) console.warn(notRun);
   test.skip(!binary, notRun);
@@ -26,6 +26,9 @@ test('the desktop app opens on the servers page', async () => {
   const app = await electron.launch({ executablePath: binary, args: [main, '--no-sandbox'] });
   try {
     const window = await app.firstWindow();
+    // Berth opens on the Overview; the Servers page lists This computer.
+    await expect(window.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+    await window.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Servers' }).click();
     await expect(window.getByRole('heading', { name: 'Servers' })).toBeVisible();
     await expect(window.locator('.server').first()).toContainText('This computer');
   } finally {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { startFakeKubeApiServer, type FakeKube } from '../test/support/fake-kube/index.js';
 import { expect, test } from './fixtures';
-import { call } from './ui';
+import { call, openServers } from './ui';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process';
 
 /**
@@ -62,8 +62,7 @@ test.describe('Kubernetes status: shell, restart, port forwards', () => {
 
   test('pods, a shell in a container, restart by deleting the pod, and a port forward opened and stopped', async ({ page, context }) => {
     test.setTimeout(120_000);
-    await page.goto(host.url);
-    await expect(page.locator('.server').first()).toContainText('This computer');
+    await openServers(page, host.url);
     await call(page, 'destinations.save', { destination: { type: 'kubernetes', name: 'fake-cluster', context: 'fake', namespace: 'shop' } });
     await call(page, 'apps.save', {
       app: {

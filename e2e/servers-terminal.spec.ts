@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { openServers } from './ui';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screenshots/${name}.png` });
 
@@ -27,7 +28,7 @@ async function sttySize(page: Page, marker: string): Promise<{ rows: number; col
 const serverRow = (page: Page, name: string): Locator => page.getByRole('article', { name });
 
 test('add a server, trust its host key, probe it and use terminals', async ({ page, webHost, sshd }) => {
-  await page.goto(webHost.url);
+  await openServers(page, webHost.url);
   await expect(page.getByRole('heading', { name: 'Servers' })).toBeVisible();
   await expect(page.locator('.server').first()).toContainText('This computer');
   // The token leaves the address bar once the page has it.

@@ -5,7 +5,7 @@ import { skipUnlessAvailable } from '../test/support/infra.js';
 import { kubeServerHostUnavailableReason, startKubeServerHost, type KubeServerHost } from '../test/support/kube-server-host.js';
 import { fakeKubeUnavailableReason, startKubeInNetns, type KubeInNetns } from '../test/support/kube-in-netns.js';
 import { expect, test } from './fixtures';
-import { call } from './ui';
+import { call, openServers } from './ui';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process';
 
 /**
@@ -40,7 +40,7 @@ test.describe('a k3s cluster on an SSH server', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(host.url);
     await call(page, 'servers.add', { name: 'vps', host: server.address, port: 22, user: server.user, auth: { method: 'key', keyPath: server.ssh.clientKeyPath }, proxyJump: [] });
-    await page.reload();
+    await openServers(page, host.url);
     const row = page.getByRole('article', { name: 'vps' });
     await row.getByRole('button', { name: 'Test connection' }).click();
     await expect(row.getByTestId('probe')).toContainText('k3s', { timeout: 60_000 });

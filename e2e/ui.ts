@@ -4,6 +4,13 @@ import { expect } from './fixtures';
 /** Steps through the UI that several specs share. */
 export const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
+/** Loads Berth (which starts on the Overview) and goes to the Servers page, with This computer listed. */
+export async function openServers(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await mainNav(page).getByRole('button', { name: 'Servers' }).click();
+  await expect(page.getByRole('article', { name: 'This computer' })).toBeVisible();
+}
+
 export async function openApps(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await mainNav(page).getByRole('button', { name: 'Apps' }).click();

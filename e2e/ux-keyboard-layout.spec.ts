@@ -55,7 +55,7 @@ test('every dialog takes focus, keeps Tab inside, closes on Escape and gives foc
   await openApps(page, webHost.url);
 
   // Import: opened from the list's button.
-  const importButton = page.getByRole('button', { name: 'Import docker-compose…' });
+  const importButton = page.getByRole('button', { name: 'Import compose file…' });
   await importButton.click();
   const importDialog = page.getByRole('dialog', { name: 'Import a docker-compose file' });
   await expect(importDialog).toBeVisible();
@@ -178,7 +178,7 @@ test('at 1024×700 the Apps page keeps a usable preview, a resizable remembered 
 test('an import with many findings keeps its action in view, folds the findings, and names compose.yaml after its folder', async ({ page, webHost }) => {
   await page.setViewportSize({ width: 1024, height: 700 });
   await openApps(page, webHost.url);
-  await page.getByRole('button', { name: 'Import docker-compose…' }).click();
+  await page.getByRole('button', { name: 'Import compose file…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Import a docker-compose file' });
   const form = dialog.getByRole('form', { name: 'Import docker-compose' });
 
@@ -209,7 +209,7 @@ test('an import with many findings keeps its action in view, folds the findings,
   try {
     await fs.mkdir(path.join(dir, 'folder-named-app'));
     await fs.writeFile(path.join(dir, 'folder-named-app', 'compose.yaml'), 'services:\n  web:\n    image: nginx:1.27\n');
-    await page.getByRole('button', { name: 'Import docker-compose…' }).click();
+    await page.getByRole('button', { name: 'Import compose file…' }).click();
     await form.getByLabel('Choose a file').setInputFiles(path.join(dir, 'folder-named-app', 'compose.yaml'));
     await expect(form.getByLabel('App name')).toHaveValue('');
     await expect(form.getByLabel('App name')).toHaveAccessibleDescription(/only the file name \(compose\.yaml\).*"app".*choose the folder/);
@@ -280,7 +280,7 @@ test('labels show in full: the publish placeholder, long variable names, the imp
   await expect(name).toHaveValue('MYSQL_ROOT_PASSWORD_FILE');
   expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 
-  const importButton = page.getByRole('button', { name: 'Import docker-compose…' });
+  const importButton = page.getByRole('button', { name: 'Import compose file…' });
   expect(await importButton.evaluate((el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight + 1)).toBe(true);
 });
 

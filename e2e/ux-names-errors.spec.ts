@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { startSshd } from '../test/support/sshd.js';
 import { expect, test } from './fixtures';
 import { startWebHostProcess } from './web-host-process';
+import { openServers } from './ui';
 
 /**
  * Issue #11: names that stay unique, a destination that is never overwritten, a probe that tells the daemon from the
@@ -52,7 +53,7 @@ test('server names are unique and "This computer" is reserved; a missing key fil
   const sshd = await startSshd();
   try {
   const errors = watchErrors(page);
-  await page.goto(webHost.url);
+  await openServers(page, webHost.url);
   await expect(page.getByRole('heading', { name: 'Servers' })).toBeVisible();
 
   const fill = async (name: string, keyPath: string) => {
@@ -139,7 +140,7 @@ test('the probe reports the Docker daemon, or that it is not reachable and why; 
     }
   }
 
-  await page.goto(webHost.url);
+  await openServers(page, webHost.url);
   const local = serverRow(page, 'This computer');
   await local.getByRole('button', { name: 'Test connection' }).click();
   const docker = local.getByTestId('probe-docker');
@@ -293,7 +294,8 @@ test('an app can be renamed, duplicated and deleted (with confirmation); a new a
   await newApp(page, 'books');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Saved' })).toBeVisible();
-  await page.getByRole('button', { name: 'Rename…' }).click();
+  await page.getByRole('button', { name: 'More app actions' }).click();
+  await page.getByRole('menuitem', { name: 'Rename…' }).click();
   let dialog = page.getByRole('dialog', { name: 'Rename books' });
   await dialog.getByLabel('New name').fill('ux-ledger');
   await expect(dialog.getByLabel('New name')).toHaveAccessibleDescription('An app named "ux-ledger" already exists. Choose another name.');
@@ -309,7 +311,8 @@ test('an app can be renamed, duplicated and deleted (with confirmation); a new a
   await expect(list.getByRole('button', { name: /^accounts/ })).toBeVisible();
 
   // Duplicate: the copy is saved and opened.
-  await page.getByRole('button', { name: 'Duplicate…' }).click();
+  await page.getByRole('button', { name: 'More app actions' }).click();
+  await page.getByRole('menuitem', { name: 'Duplicate…' }).click();
   dialog = page.getByRole('dialog', { name: 'Duplicate accounts' });
   await expect(dialog.getByLabel('New name')).toHaveValue('accounts-copy');
   await dialog.getByRole('button', { name: 'Duplicate' }).click();
@@ -318,13 +321,15 @@ test('an app can be renamed, duplicated and deleted (with confirmation); a new a
   await expect(list.getByRole('button', { name: /^accounts-copy/ })).toBeVisible();
 
   // Delete asks first; Cancel keeps it.
-  await page.getByRole('button', { name: 'Delete…' }).click();
+  await page.getByRole('button', { name: 'More app actions' }).click();
+  await page.getByRole('menuitem', { name: 'Delete…' }).click();
   dialog = page.getByRole('dialog', { name: 'Delete accounts-copy?' });
   await expect(dialog).toContainText('What is deployed keeps running');
   await shots(page, 'ux-app-delete');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(list.getByRole('button', { name: /^accounts-copy/ })).toBeVisible();
-  await page.getByRole('button', { name: 'Delete…' }).click();
+  await page.getByRole('button', { name: 'More app actions' }).click();
+  await page.getByRole('menuitem', { name: 'Delete…' }).click();
   await page.getByRole('dialog', { name: 'Delete accounts-copy?' }).getByRole('button', { name: 'Delete accounts-copy' }).click();
   await expect(list.getByRole('button', { name: /^accounts-copy/ })).toHaveCount(0);
   await expect(page.getByText('Choose an app, create one, or import a docker-compose file.')).toBeVisible();

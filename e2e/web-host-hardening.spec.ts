@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from './fixtures';
+import { mainNav, openServers } from './ui';
 
 /** A plain HTTP server on another 127.0.0.1 port that records the Cookie header of every request. */
 async function startOtherLocalServer() {
@@ -21,8 +22,7 @@ async function startOtherLocalServer() {
 test('the token stays in the tab: another local port gets no cookie, and reloads still work', async ({ page, webHost }) => {
   const other = await startOtherLocalServer();
   try {
-    await page.goto(webHost.url);
-    await expect(page.locator('.server').first()).toContainText('This computer');
+    await openServers(page, webHost.url);
     expect(page.url()).not.toContain('token=');
 
     // Cookies are not scoped by port, so a cookie set by Berth would reach every other local server.
@@ -36,6 +36,7 @@ test('the token stays in the tab: another local port gets no cookie, and reloads
 
     // Back on Berth without the token in the address: the tab still has it, the static UI loads without it.
     await page.goto(`http://127.0.0.1:${webHost.port}/`);
+    await mainNav(page).getByRole('button', { name: 'Servers' }).click();
     await expect(page.locator('.server').first()).toContainText('This computer');
     expect(await page.context().cookies()).toEqual([]);
 
@@ -52,7 +53,7 @@ test('the token stays in the tab: another local port gets no cookie, and reloads
 test('a compose file over the limit is refused with its size and the limit, and the host keeps working', async ({ page, webHost }) => {
   await page.goto(webHost.url);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Apps' }).click();
-  await page.getByRole('button', { name: 'Import docker-compose…' }).click();
+  await page.getByRole('button', { name: 'Import compose file…' }).click();
   const dialog = page.getByRole('form', { name: 'Import docker-compose' });
   const big = `services:\n  web:\n    image: nginx\n    environment:\n      BLOB: "${'x'.repeat(9 * 1024 * 1024)}"\n`;
   await dialog.getByLabel('Choose a file').setInputFiles({ name: 'docker-compose.yml', mimeType: 'text/yaml', buffer: Buffer.from(big) });
@@ -66,5 +67,6 @@ test('a compose file over the limit is refused with its size and the limit, and 
 
   // The host answered after the refusal: a reload lists servers again.
   await page.reload();
+  await mainNav(page).getByRole('button', { name: 'Servers' }).click();
   await expect(page.locator('.server').first()).toContainText('This computer');
 });

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { App } from '../../shared/model/app.js';
@@ -15,7 +16,8 @@ const LOSS = 'this app is then no longer listed';
 /** App definitions, one `<dataDir>/apps/<name>.berth.yaml` each, written atomically. */
 export class AppStore {
   private readonly dir: string;
-  private readonly summaries = new Map<string, { mtimeMs: number; size: number; summary: AppSummary }>();
+  /** Parsed summaries by file, with the stat they were parsed at (see `sameFile`). */
+  private readonly summaries = new Map<string, { stat: FileStamp; summary: AppSummary }>();
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'apps');
@@ -38,20 +40,24 @@ export class AppStore {
       throw err;
     }
     const files = entries.filter((e) => e.endsWith(SUFFIX)).sort();
+    const listed = new Set(files.map((e) => path.join(this.dir, e)));
+    for (const file of this.summaries.keys()) if (!listed.has(file)) this.summaries.delete(file);
     // A summary is parsed again only when its file changed: listing 1,000 apps must not parse 1,000 files every time.
+    // Every call still stats every file, since the CLI and the other host write the same directory.
     return Promise.all(files.map(async (entry): Promise<AppSummary | undefined> => {
       const name = entry.slice(0, -SUFFIX.length);
       const file = path.join(this.dir, entry);
       const stat = await fs.stat(file).catch(() => undefined);
       if (!stat) return undefined; // removed meanwhile
       const cached = this.summaries.get(file);
-      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.summary;
+      if (cached && sameFile(cached.stat, stat)) return cached.summary;
       try {
         const app = await this.get(name);
         const summary = { name: app.name, services: Object.keys(app.services).length, updatedAt: stat.mtime.toISOString() };
-        this.summaries.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, summary });
+        this.summaries.set(file, { stat: stampOf(stat), summary });
         return summary;
       } catch (err) {
+        this.summaries.delete(file);
         if (err instanceof ApiError && err.code === 'NOT_FOUND') return undefined;
         return { name, services: 0, updatedAt: stat.mtime.toISOString(), error: ApiError.from(err).message };
       }
@@ -85,6 +91,18 @@ export class AppStore {
     const file = this.fileOf(name);
     await withFileLock(file, () => fs.rm(file, { force: true }));
   }
+}
+
+type FileStamp = Pick<Stats, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>;
+const stampOf = ({ ino, size, mtimeMs, ctimeMs }: Stats): FileStamp => ({ ino, size, mtimeMs, ctimeMs });
+
+/**
+ * Whether a file is still the one a summary was parsed from. An atomic write (ours, the CLI's) makes a new inode; an
+ * editor writing in place changes the mtime and the ctime, and the ctime cannot be set back, so even a same-size
+ * rewrite on a file system with coarse mtimes is seen.
+ */
+function sameFile(a: FileStamp, b: Stats): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
 /** An app definition the user gave (a file on the command line, an import): errors are INVALID_INPUT and name the file. */

@@ -12,6 +12,8 @@ const paths = {
   refresh: 'M19.5 12a7.5 7.5 0 1 1-2.2-5.3M19.5 4.5v4h-4',
   up: 'M6 15l6-6 6 6',
   down: 'M6 9l6 6 6-6',
+  overview: 'M4 11l8-7 8 7M6 9.5V20h12V9.5M10 20v-5h4v5',
+  activity: 'M3 12h4l3-7 4 14 3-7h4',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useId, useRef, useState, type CSSProperties } from 'react';
 import { api } from '../../api/api';
 import type { App } from '../../../../shared/model/app';
-import type { MethodOutput } from '../../../../shared/api/contract';
 import { isDirty, useEditorStore } from './model/editor-store';
 import { newApp } from './model/new-app';
 import { AppList } from './list/AppList';
+import { useAppsList } from './model/apps-list-store';
 import { ImportDialog } from './list/ImportDialog';
 import { AppActions } from './list/AppActions';
 import { AppForm } from './form/AppForm';
@@ -17,6 +17,7 @@ import { DeployButton } from '../deploys/DeployButton';
 import { DeploysView } from '../deploys/DeploysView';
 import { StatusView } from '../deploys/StatusView';
 import { useDeploys, type AppView } from '../deploys/deploys-store';
+import { useIntent } from '../../stores/navigation-store';
 import '../deploys/deploys.css';
 import { Dialog } from '../../components/Dialog';
 import { useTabs } from '../../components/tabs';
@@ -32,9 +33,14 @@ const VIEWS: { view: AppView; label: string }[] = [
 
 /** The Apps page: the app list, and for the open app its form beside the rendered preview. */
 export default function AppsPage() {
-  const [apps, setApps] = useState<MethodOutput<'apps.list'>>([]);
+  // The list outlives the page: a visit shows the last one at once while a fresh one loads.
+  const apps = useAppsList((s) => s.apps);
+  const appsLoaded = useAppsList((s) => s.loaded);
+  const appsError = useAppsList((s) => s.error);
   const [listError, setListError] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
+  // A destination picked from the palette while no app is open: said in the empty state, which has no picker.
+  const [picked, setPicked] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const app = useEditorStore((s) => s.app);
@@ -59,13 +65,7 @@ export default function AppsPage() {
   useRenderLoop();
 
   const refresh = useCallback(() => {
-    api.call('apps.list', {}).then(
-      (list) => {
-        setApps(list);
-        setListError(null);
-      },
-      (err: unknown) => setListError(`Cannot list apps: ${errorMessage(err)}`),
-    );
+    void useAppsList.getState().load().then(() => setListError(null));
   }, []);
   useEffect(refresh, [refresh]);
 
@@ -108,6 +108,37 @@ export default function AppsPage() {
     })().catch((err: unknown) => setListError(`Cannot show the deploy of ${wanted.app}: ${errorMessage(err)}`));
   }, [focus, open, setDestination, setView, selectDeploy]);
 
+  // The Overview's (or the palette's) "Import a compose file" and "Deploy to this computer".
+  useIntent(['importCompose', 'newApp'], (intent) => {
+    if (intent.kind === 'importCompose') return setImporting(true);
+    openUnsaved(newApp(intent.name));
+    setDestination(intent.destination);
+  });
+
+  const pickDestination = async (name: string) => {
+    try {
+      const found = (await api.call('destinations.list', {})).find((d) => d.name === name);
+      if (!found) return setListError(`There is no destination named ${name} any more.`);
+      setDestination(found);
+      setPicked(name);
+      document.getElementById('apps-destination')?.focus();
+    } catch (err) {
+      setListError(`Cannot pick the destination ${name}: ${errorMessage(err)}`);
+    }
+  };
+
+  // The palette's "go to an app / a destination" and "Render": what it names, shown here.
+  useIntent(['openApp', 'pickDestination', 'render'], (intent) => {
+    if (intent.kind === 'openApp') {
+      if (storedName !== intent.name) void select(intent.name);
+      return;
+    }
+    if (intent.kind === 'pickDestination') return void pickDestination(intent.name);
+    setView('definition');
+    // After the split is shown again: focus on the preview's file tab, where the arrows go through the rendered files.
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('.apps-preview [role="tab"][aria-selected="true"]')?.focus());
+  });
+
   const save = async () => {
     if (!app || invalid) return;
     setSaving(true);
@@ -126,20 +157,28 @@ export default function AppsPage() {
 
   return (
     <section className="apps-page">
-      <AppList apps={apps} selected={storedName} unsaved={storedName === null ? draftName : null} error={listError} onSelect={(n) => void select(n)} onCreate={(n) => openUnsaved(newApp(n))} onImport={() => setImporting(true)} />
+      <AppList apps={apps} loaded={appsLoaded} selected={storedName} unsaved={storedName === null ? draftName : null} error={listError ?? appsError} onSelect={(n) => void select(n)} onCreate={(n) => openUnsaved(newApp(n))} onImport={() => setImporting(true)} />
       {draftName === null ? (
-        <div className="apps-empty-state apps-main">Choose an app, create one, or import a docker-compose file.</div>
+        <div className="apps-empty-state apps-main">
+          {picked && <p>Destination {picked} is picked: the app you open next previews and deploys there.</p>}
+          <p>Choose an app, create one, or import a docker-compose file.</p>
+          {appsLoaded && apps.length === 0 && (
+            <div className="apps-empty-start">
+              <p>No apps yet. Import the compose file you already run, or type a name under the list and press New app for a small web app to start from.</p>
+              <button type="button" className="apps-primary" onClick={() => setImporting(true)}>Import a compose file…</button>
+            </div>
+          )}
+        </div>
       ) : (
         <div className="apps-main">
           <header className="apps-toolbar">
             <h1>
-              {draftName || 'unnamed'}
+              {/* A long name gives way first (cut with an ellipsis, whole on hover), so the controls keep one row. */}
+              <span className="apps-title" title={draftName || 'unnamed'}>{draftName || 'unnamed'}</span>
               {dirty && <span className="apps-dirty" title="Unsaved changes" aria-label="Unsaved changes">●</span>}
             </h1>
             <DestinationPicker />
             <span className="apps-toolbar-end">
-              {invalid && <span className="apps-field-error">Fix the marked fields to save; the preview shows the last valid version.</span>}
-              {saveError && <span className="apps-field-error" role="alert">{saveError}</span>}
               {storedName && (
                 <AppActions
                   name={storedName}
@@ -165,6 +204,13 @@ export default function AppsPage() {
               <DeployButton app={storedName} destination={destination} dirty={dirty} />
             </span>
           </header>
+          {/* Under the toolbar, not in it: a sentence there would push the buttons onto a second row. */}
+          {(invalid || saveError) && (
+            <div className="apps-toolbar-notes">
+              {invalid && <span className="apps-field-error">Fix the marked fields to save; the preview shows the last valid version.</span>}
+              {saveError && <span className="apps-field-error" role="alert">{saveError}</span>}
+            </div>
+          )}
           <div className="apps-tabs apps-views" role="tablist" aria-label="App views">
             {VIEWS.map((v) => (
               <button key={v.view} type="button" className="apps-tab" {...viewTabs.tab(v.view)}>

@@ -3,6 +3,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { Icon } from '../../components/Icon';
 import { ClusterRow } from './ClusterRow';
 import { useClusters } from './clusters-store';
+import { useNavigation } from '../../stores/navigation-store';
 import { useServers } from '../../stores/servers-store';
 import './clusters.css';
 
@@ -12,6 +13,7 @@ export default function ClustersPage() {
   const load = useClusters((s) => s.load);
   const checkAll = useClusters((s) => s.checkAll);
   const anyChecking = useClusters((s) => Object.values(s.checking).some(Boolean));
+  const go = useNavigation((s) => s.go);
 
   useEffect(() => {
     void load().then(() => checkAll());
@@ -51,7 +53,12 @@ export default function ClustersPage() {
               Berth reads your kubeconfig: <code>~/.kube/config</code>, or the files listed in <code>$KUBECONFIG</code>, as kubectl does.
               Put one there (your cloud&apos;s CLI writes it, e.g. <code>aws eks update-kubeconfig</code>) and it shows up here.
             </p>
-            <p>A cluster on one of your SSH servers (k3s, k0s, microk8s) will be added from its server page.</p>
+            <p>A cluster on one of your SSH servers (k3s, k0s, microk8s) is added from its server page: test the server there, then press Add this cluster.</p>
+            <div className="empty-actions">
+              <button type="button" className="button" onClick={() => go('servers')}>
+                <Icon name="server" /> Open Servers
+              </button>
+            </div>
             {list.files.length > 0 && <p className="muted mono">Read: {list.files.join(', ')}</p>}
           </div>
         )}

@@ -1,5 +1,6 @@
 import { Icon } from '../../components/Icon';
 import { Spinner } from '../../components/Spinner';
+import type { VirtualRowProps } from '../../components/useVirtualRows';
 import { isHostKeyAlarm } from '../../lib/errors';
 import { useServers } from '../../stores/servers-store';
 import { useTerminals } from '../terminal/terminals-store';
@@ -14,7 +15,8 @@ const stateText: Record<ServerStatus['state'], string> = {
   error: 'Cannot connect',
 };
 
-export function ServerRow({ server, onEdit, onRemove }: { server: Server; onEdit(): void; onRemove(): void }) {
+/** One server; in the virtual list, `rowProps` place it and say its position among all of them. */
+export function ServerRow({ server, rowProps, onEdit, onRemove }: { server: Server; rowProps?: VirtualRowProps; onEdit(): void; onRemove(): void }) {
   const status = useServers((s) => s.statuses[server.id]);
   const testing = useServers((s) => s.testing[server.id] ?? false);
   const testError = useServers((s) => s.testErrors[server.id]);
@@ -25,7 +27,7 @@ export function ServerRow({ server, onEdit, onRemove }: { server: Server; onEdit
   const statusError = !testError && status?.state === 'error' ? status.error : undefined;
 
   return (
-    <article className="server" data-testid={`server-${server.id}`} aria-label={server.name}>
+    <article className="server" data-testid={`server-${server.id}`} aria-label={server.name} {...rowProps}>
       <div className="server-head">
         <div className="server-icon">
           <Icon name={server.kind === 'local' ? 'laptop' : 'server'} size={20} />

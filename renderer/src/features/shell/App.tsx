@@ -2,11 +2,13 @@ import { lazy, Suspense, useEffect } from 'react';
 import { PromptLayer } from '../prompts/PromptLayer';
 import ServersPage from '../servers/ServersPage';
 import ClustersPage from '../clusters/ClustersPage';
+import OverviewPage from '../overview/OverviewPage';
 import { TerminalPanel } from '../terminal/TerminalPanel';
 import { useTerminals } from '../terminal/terminals-store';
 import { useNavigation } from '../../stores/navigation-store';
 import { Sidebar } from './Sidebar';
 import { Toasts } from '../deploys/Toasts';
+import { CommandLayer } from '../palette/CommandLayer';
 
 // The app editor pulls in Monaco; it loads only when the user goes there.
 const AppsPage = lazy(() => import('../apps/AppsPage'));
@@ -19,6 +21,7 @@ export function App() {
       <Sidebar />
       <div className="workspace">
         <main className="content">
+          {page === 'overview' && <OverviewPage />}
           {page === 'servers' && <ServersPage />}
           {page === 'clusters' && <ClustersPage />}
           {page === 'apps' && (
@@ -31,6 +34,7 @@ export function App() {
       </div>
       <PromptLayer />
       <Toasts />
+      <CommandLayer />
     </div>
   );
 }

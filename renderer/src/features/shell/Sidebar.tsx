@@ -4,8 +4,11 @@ import { Icon, type IconName } from '../../components/Icon';
 import { useNavigation, type Page } from '../../stores/navigation-store';
 import { useTerminals } from '../terminal/terminals-store';
 import { RunningDeploys } from '../deploys/RunningDeploys';
+import { ActivityControl } from '../activity/ActivityControl';
+import { ThemeSwitch } from '../palette/ThemeSwitch';
 
 const items: { page: Page; label: string; icon: IconName }[] = [
+  { page: 'overview', label: 'Overview', icon: 'overview' },
   { page: 'servers', label: 'Servers', icon: 'server' },
   { page: 'clusters', label: 'Clusters', icon: 'cluster' },
   { page: 'apps', label: 'Apps', icon: 'apps' },
@@ -40,11 +43,13 @@ export function Sidebar() {
       </ul>
       <RunningDeploys />
       <div className="sidebar-foot">
+        <ActivityControl />
         <button type="button" className={`nav-item${panelOpen ? ' nav-item-active' : ''}`} onClick={() => setPanelOpen(!panelOpen)} aria-pressed={panelOpen}>
           <Icon name="terminal" />
           Terminals
           {terminalCount > 0 && <span className="count">{terminalCount}</span>}
         </button>
+        <ThemeSwitch />
         {version && <p className="version">Berth {version}</p>}
       </div>
     </nav>

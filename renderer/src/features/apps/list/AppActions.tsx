@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { api } from '../../../api/api';
 import { Dialog } from '../../../components/Dialog';
+import { MenuButton } from '../../../components/MenuButton';
 import { ErrorNote } from '../../../components/ErrorNote';
 import { toShownError, type ShownError } from '../../../lib/errors';
 import { ResourceName, type App } from '../../../../../shared/model/app';
@@ -24,9 +25,18 @@ export function AppActions({ name, taken, onRenamed, onDuplicated, onDeleted }: 
   const close = () => setAction(null);
   return (
     <>
-      <button type="button" className="apps-small-button" onClick={() => setAction('rename')}>Rename…</button>
-      <button type="button" className="apps-small-button" onClick={() => setAction('duplicate')}>Duplicate…</button>
-      <button type="button" className="apps-small-button" onClick={() => setAction('delete')}>Delete…</button>
+      {/* One menu, not three buttons: the toolbar keeps to one row on a 1024 px window. */}
+      <MenuButton
+        label="More app actions"
+        className="apps-actions"
+        items={[
+          { label: 'Rename…', onSelect: () => setAction('rename') },
+          { label: 'Duplicate…', onSelect: () => setAction('duplicate') },
+          { label: 'Delete…', onSelect: () => setAction('delete') },
+        ]}
+      >
+        More
+      </MenuButton>
       {action === 'rename' && (
         <NameDialog
           title={`Rename ${name}`}

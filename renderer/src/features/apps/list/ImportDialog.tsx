@@ -5,6 +5,7 @@ import type { Diagnostic } from '../../../../../shared/model/diagnostic';
 import { errorMessage } from '../../../lib/errors';
 import { YAML_LIMITS } from '../../../../../shared/yaml/bounded-yaml';
 import { composeFileIn, suggestName } from './import-name';
+import { trackImport } from '../../activity/activity-store';
 
 const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 
@@ -70,9 +71,13 @@ export function ImportDialog({ onOpen, onCancel }: { onOpen: (app: App) => void;
     setError(problem);
     if (problem) return;
     setBusy(true);
+    const activity = trackImport(name || undefined);
     try {
-      setResult(await api.call('apps.importCompose', { content, ...(name ? { name } : {}), ...(envFile ? { envFile } : {}), ...(override ? { overrideFiles: [override] } : {}) }));
+      const imported = await api.call('apps.importCompose', { content, ...(name ? { name } : {}), ...(envFile ? { envFile } : {}), ...(override ? { overrideFiles: [override] } : {}) });
+      activity.ended(imported);
+      setResult(imported);
     } catch (err) {
+      activity.failed(errorMessage(err));
       setError(errorMessage(err));
     } finally {
       setBusy(false);

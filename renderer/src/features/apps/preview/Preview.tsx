@@ -4,7 +4,7 @@ import { dumpYamlText, loadYaml } from '../../../../../shared/yaml/bounded-yaml'
 import { api } from '../../../api/api';
 import type { RenderedFile } from '../../../../../shared/api/contract';
 import type { Diagnostic } from '../../../../../shared/model/diagnostic';
-import { loadMonaco } from '../monaco/load-monaco';
+import { loadEditor, loadedEditor } from '../monaco/load-monaco';
 import type * as Setup from '../monaco/monaco-setup';
 import { useEditorStore } from '../model/editor-store';
 import { CodeEditor } from './CodeEditor';
@@ -24,7 +24,7 @@ const isSecretFile = (path: string) => path === '.env' || path.startsWith('.env.
 
 /** Rendered output in Monaco tabs, the app definition as berth.yaml, the diff, overrides and problems. */
 export function Preview() {
-  const [setup, setSetup] = useState<typeof Setup | null>(null);
+  const [setup, setSetup] = useState<typeof Setup | null>(loadedEditor);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [tab, setTab] = useState<string | null>(null);
   const [held, setHeld] = useState<ReadonlySet<string>>(new Set());
@@ -43,12 +43,9 @@ export function Preview() {
 
   useEffect(() => {
     let current = true;
-    Promise.all([loadMonaco(), api.call('apps.schema', {}).catch(() => null)]).then(
-      ([mod, schemas]) => {
-        if (!current) return;
-        if (schemas) mod.setSchemas(schemas);
-        setSetup(mod);
-      },
+    if (loadedEditor()) return;
+    loadEditor().then(
+      (mod) => current && setSetup(mod),
       (err: unknown) => current && setLoadError(errorMessage(err)),
     );
     return () => {

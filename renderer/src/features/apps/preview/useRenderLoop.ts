@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { api } from '../../../api/api';
 import { useEditorStore } from '../model/editor-store';
 import { errorMessage } from '../../../lib/errors';
@@ -7,27 +7,47 @@ export const RENDER_DEBOUNCE_MS = 150;
 
 /**
  * Re-renders the last valid app whenever it, the destination or the secret
- * reveal changes, debounced so typing does not flood the core. Answers to
- * superseded requests are dropped; a failed render keeps the last good one.
+ * reveal changes. Edits are debounced so typing does not flood the core; an
+ * app just opened (or a destination just picked) has no render yet and asks
+ * at once, since nobody is typing and the preview is empty until it comes.
+ * A change that leaves the same content (the store re-derives the app when a
+ * form field unmounts) keeps the request already made, or the render already
+ * shown, instead of starting another. Answers to superseded requests are dropped; a failed render keeps
+ * the last good one.
  */
 export function useRenderLoop(): void {
   const app = useEditorStore((s) => s.app);
   const destination = useEditorStore((s) => s.destination);
   const revealSecrets = useEditorStore((s) => s.revealSecrets);
   const setRender = useEditorStore((s) => s.setRender);
+  // Opening an app, or picking a destination, empties the preview: it then needs a render even if the content is unchanged.
+  const empty = useEditorStore((s) => s.render === null && s.renderError === null);
+  const asked = useRef<{ key: string; seq: number; pending: boolean; timer?: ReturnType<typeof setTimeout> }>({ key: '', seq: 0, pending: false });
 
   useEffect(() => {
     if (!app || !destination) return;
-    let current = true;
-    const timer = setTimeout(() => {
-      api.call('apps.render', { app, destination, revealSecrets }).then(
-        (result) => current && setRender(result, null),
-        (err: unknown) => current && setRender(null, errorMessage(err)),
-      );
-    }, RENDER_DEBOUNCE_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
+    const key = JSON.stringify([app, destination, revealSecrets]);
+    const last = asked.current;
+    if (key === last.key && (last.pending || !empty)) return;
+    clearTimeout(last.timer);
+    const seq = last.seq + 1;
+    const settle = (apply: () => void) => {
+      if (asked.current.seq !== seq) return;
+      asked.current.pending = false;
+      apply();
     };
-  }, [app, destination, revealSecrets, setRender]);
+    const request = () =>
+      api.call('apps.render', { app, destination, revealSecrets }).then(
+        (result) => settle(() => setRender(result, null)),
+        (err: unknown) => settle(() => setRender(null, errorMessage(err))),
+      );
+    asked.current = { key, seq, pending: true, timer: empty ? undefined : setTimeout(() => void request(), RENDER_DEBOUNCE_MS) };
+    if (empty) void request();
+  }, [app, destination, revealSecrets, empty, setRender]);
+
+  // Leaving the page: nothing pending fires, and no late answer lands.
+  useEffect(() => () => {
+    clearTimeout(asked.current.timer);
+    asked.current = { key: '', seq: asked.current.seq + 1, pending: false };
+  }, []);
 }
