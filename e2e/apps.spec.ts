@@ -8,18 +8,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: `e2e/screensh
 
 const fileMarkers = (page: Page, path: string) => page.evaluate((p) => window.__berthEditors?.markers(p) ?? [], path);
 
-function watchCsp(page: Page): string[] {
-  const violations: string[] = [];
-  page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
-  });
-  page.on('pageerror', (err) => violations.push(`page error: ${err.message}`));
-  return violations;
-}
-
-
 test('edit an app in the form and the rendered YAML, keep overrides, switch to Kubernetes, diff', async ({ page, webHost }) => {
-  const problems = watchCsp(page);
   await openApps(page, webHost.url);
 
   await page.getByLabel('New app name').fill('shop');
@@ -144,12 +133,9 @@ test('edit an app in the form and the rendered YAML, keep overrides, switch to K
   await expect(diff.locator('.modified-in-monaco-diff-editor')).toContainText('nginx:1.29-alpine');
   await expect(diff.locator('.original-in-monaco-diff-editor')).toContainText('nginx:1.27-alpine');
   await shot(page, 'apps-diff');
-
-  expect(problems).toEqual([]);
 });
 
 test('import a docker-compose file and see its findings', async ({ page, webHost }) => {
-  const problems = watchCsp(page);
   await openApps(page, webHost.url);
   await page.getByRole('button', { name: 'Import compose file…' }).click();
   const dialog = page.getByRole('form', { name: 'Import docker-compose' });
@@ -166,5 +152,4 @@ test('import a docker-compose file and see its findings', async ({ page, webHost
   await expect(dialog).toBeHidden();
   await expect.poll(() => fileText(page, 'compose.yaml')).toContain('ghcr.io/acme/api:2.1');
   await expect(page.getByLabel('Image')).toHaveValue('ghcr.io/acme/api:2.1');
-  expect(problems).toEqual([]);
 });
