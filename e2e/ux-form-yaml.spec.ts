@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { fileText, goToLine, newApp, openApps } from './ui';
+import { call, fileText, goToLine, newApp, openApps } from './ui';
 
 /**
  * Issue #11, items 3 and 4: the form and the rendered YAML never disagree silently (an edit of what the definition
@@ -138,4 +138,35 @@ test('secrets: Reveal on the .env.<service> tab, and "stored" after a reload', a
   await expect(page.getByRole('button', { name: 'Reveal secrets' })).toBeVisible();
   await again.scrollIntoViewIfNeeded();
   await shots(page, 'form-yaml-secret-stored');
+});
+
+test('one editor serves every app opened: an edit still pending and the undo history stay with their app', async ({ page, webHost }) => {
+  const app = (name: string, image: string) => ({ apiVersion: 'berth.dev/v1', kind: 'App', name, services: { web: { image, ports: [{ port: 80 }] } } });
+  await page.goto(webHost.url);
+  await call(page, 'apps.save', { app: app('fy-first', 'nginx:1.25') });
+  await call(page, 'apps.save', { app: app('fy-second', 'caddy:2.8') });
+  await openApps(page, webHost.url);
+  const list = page.getByRole('navigation', { name: 'Apps' });
+  await list.getByRole('button', { name: /^fy-first\b/ }).click();
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('image: nginx:1.25');
+
+  // Typed, then another app opened before the edit is applied (it waits for a pause in typing).
+  await replaceLine(page, 'compose.yaml', 'image: nginx:1.25', 'image: nginx:9.99');
+  await list.getByRole('button', { name: /^fy-second\b/ }).click();
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('image: caddy:2.8');
+  await page.waitForTimeout(1_000);
+  await expect(page.getByLabel('Image')).toHaveValue('caddy:2.8');
+  expect(await fileText(page, 'compose.yaml')).not.toContain('9.99');
+
+  // Undo in the new app's file has nothing of the first app's to bring back.
+  await page.locator('.apps-editor-slot .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+Z');
+  await page.waitForTimeout(600);
+  expect(await fileText(page, 'compose.yaml')).toContain('image: caddy:2.8');
+  expect(await fileText(page, 'compose.yaml')).not.toContain('nginx');
+
+  await list.getByRole('button', { name: /^fy-first\b/ }).click();
+  await expect(page.getByLabel('Image')).toHaveValue('nginx:1.25');
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('image: nginx:1.25');
+  for (const name of ['fy-first', 'fy-second']) await call(page, 'apps.remove', { name });
 });

@@ -223,7 +223,7 @@ export default function AppsPage() {
             <div className="apps-split" ref={splitRef} hidden={view !== 'definition'} style={{ '--form-fraction': formFraction, '--form-min': `${FORM_MIN_PX}px`, '--preview-min': `${PREVIEW_MIN_PX}px`, '--handle': `${HANDLE_PX}px` } as CSSProperties}>
               <div className="apps-form-pane" id={formPaneId}><AppForm key={session} /></div>
               <SplitResizer split={splitRef} fraction={formFraction} onChange={resizeSplit} controls={formPaneId} />
-              <Preview key={session} />
+              <Preview />
             </div>
             {view !== 'definition' && !storedName && <p className="apps-empty-state">Save the app first; its deploys and containers then show here.</p>}
             {view === 'deploys' && storedName && destination && <DeploysView key={`${storedName}/${destination.name}`} app={storedName} destination={destination} />}

@@ -16,8 +16,10 @@ export const modelUri = (monaco: Monaco, path: string) => monaco.Uri.parse(`file
  * history and the schemas attach by file name. A file the user is editing
  * (held) is not overwritten by new renders until the parent releases it.
  */
-export function CodeEditor({ setup, files, active, held, revision, problems, onEdit }: {
+export function CodeEditor({ setup, session, files, active, held, revision, problems, onEdit }: {
   setup: typeof Setup;
+  /** Which app the files are of (the editor store's session): another app gets fresh models, so no undo crosses apps. */
+  session: number;
   files: RenderedFile[];
   active: string;
   held: ReadonlySet<string>;
@@ -64,6 +66,16 @@ export function CodeEditor({ setup, files, active, held, revision, problems, onE
       all.clear();
     };
   }, [monaco]);
+
+  const modelsSession = useRef(session);
+  useEffect(() => {
+    if (modelsSession.current === session) return;
+    modelsSession.current = session;
+    // Disposing the model the editor shows detaches it; the next effect creates and shows the new app's.
+    for (const m of models.current.values()) m.dispose();
+    models.current.clear();
+    seen.current.clear();
+  }, [session]);
 
   useEffect(() => {
     const forced = revisionSeen.current !== revision;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { YAMLException } from 'js-yaml';
 import { dumpYamlText, loadYaml } from '../../../../../shared/yaml/bounded-yaml';
 import { api } from '../../../api/api';
@@ -54,6 +54,22 @@ export function Preview() {
   }, []);
 
   useEffect(() => () => timers.current.forEach(clearTimeout), []);
+
+  // One preview (and one Monaco editor) serves every app opened: creating them per app was most of what opening an
+  // app cost. What belongs to the app before is dropped when another opens: its tab, its held edits, and above all
+  // its pending edit timers, which would otherwise apply its text to the new app.
+  const session = useEditorStore((s) => s.session);
+  const [shownSession, setShownSession] = useState(session);
+  if (shownSession !== session) {
+    setShownSession(session);
+    setTab(null);
+    setHeld(new Set());
+  }
+  useLayoutEffect(() => {
+    const pending = timers.current;
+    pending.forEach(clearTimeout);
+    pending.clear();
+  }, [session]);
 
   const berthYaml = useMemo(() => (app ? dumpYamlText(app, { lineWidth: -1, noRefs: true }) : ''), [app]);
   const files: RenderedFile[] = useMemo(
@@ -161,7 +177,7 @@ export function Preview() {
         {setup && (
           <>
             <div className="apps-editor-slot" hidden={activeTab === DIFF_TAB}>
-              <CodeEditor setup={setup} files={files} active={activeTab === DIFF_TAB ? (files[0]?.path ?? BERTH_FILE) : activeTab} held={held} revision={revision} problems={editProblems} onEdit={onEdit} />
+              <CodeEditor setup={setup} session={session} files={files} active={activeTab === DIFF_TAB ? (files[0]?.path ?? BERTH_FILE) : activeTab} held={held} revision={revision} problems={editProblems} onEdit={onEdit} />
             </div>
             {activeTab === DIFF_TAB && destination && (
               <DiffView setup={setup} appName={storedName} destinationName={destination.name} file={mainFile} />
