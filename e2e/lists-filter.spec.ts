@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { expectAccessible } from './a11y';
 import { expect, test } from './fixtures';
-import { call, mainNav } from './ui';
+import { call, mainNav, shotsAtBothSizes } from './ui';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process';
 
 /**
@@ -17,19 +17,6 @@ const APPS = 300;
 const SERVERS = 200;
 const appName = (i: number) => `lf-app-${String(i).padStart(3, '0')}`;
 const serverName = (i: number) => `lf-srv-${String(i).padStart(3, '0')}`;
-
-const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 1024, height: 700 },
-] as const;
-
-async function shots(page: Page, name: string) {
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: `e2e/screenshots/${name}-${size.width}.png` });
-  }
-  await page.setViewportSize({ width: 1280, height: 820 });
-}
 
 /**
  * Runs `each` over 0…count-1, one after the other: saves of apps and servers take the store's locks, and calls in
@@ -115,7 +102,7 @@ test('the apps list: 300 apps drawn in part, reached by scrolling, keys and filt
   await expect(rows).toHaveCount(10); // lf-app-150…159
   await expect(rows.first()).toHaveAttribute('aria-setsize', '10');
   for (const text of await rows.allTextContents()) expect(text).toMatch(/^lf-app-15\d/);
-  await shots(page, 'lists-filter-apps');
+  await shotsAtBothSizes(page, 'lists-filter-apps');
   await filter.press('Escape');
   await expect(filter).toHaveValue('');
   await expect(pane.getByRole('status')).toHaveText(`${APPS} apps`);
@@ -181,7 +168,7 @@ test('the servers list: 201 servers drawn in part, filtered by name, host and us
   for (const text of await rows.locator('h3').allTextContents()) expect(text).toMatch(/^lf-srv-01[13579]$/);
   await filter.fill('deploy@host-18');
   await expect(status).toHaveText(`6 of ${total}`); // 18, 180, 182, 184, 186, 188
-  await shots(page, 'lists-filter-servers');
+  await shotsAtBothSizes(page, 'lists-filter-servers');
 
   // Found by the filter far down the list, then opened.
   await filter.fill('lf-srv-199');

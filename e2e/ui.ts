@@ -96,3 +96,19 @@ export async function call<T = unknown>(page: Page, method: string, input: unkno
     { method, input },
   );
 }
+
+/** The two sizes every main screen is looked at in: a laptop and a small window. */
+export const SCREEN_SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1024, height: 700 },
+] as const;
+
+/** Saves e2e/screenshots/<name>-1440.png and -1024.png, then gives the page back the size it had. */
+export async function shotsAtBothSizes(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize();
+  for (const size of SCREEN_SIZES) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: `e2e/screenshots/${name}-${size.width}.png` });
+  }
+  if (before) await page.setViewportSize(before);
+}

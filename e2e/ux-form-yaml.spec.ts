@@ -1,25 +1,12 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { call, fileText, goToLine, newApp, openApps } from './ui';
+import { call, fileText, goToLine, newApp, openApps, shotsAtBothSizes } from './ui';
 
 /**
  * Issue #11, items 3 and 4: the form and the rendered YAML never disagree silently (an edit of what the definition
  * models changes the definition; the rest is an override the form marks, with Reset), and secrets: Reveal on every
  * env tab, "stored" after a reload.
  */
-
-const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 1024, height: 700 },
-] as const;
-
-async function shots(page: Page, name: string) {
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: `e2e/screenshots/${name}-${size.width}.png` });
-  }
-  await page.setViewportSize({ width: 1280, height: 820 });
-}
 
 /** Replaces the line of `path` that contains `needle` (from its first non-blank character) with `text`. */
 async function replaceLine(page: Page, path: string, needle: string, text: string) {
@@ -86,7 +73,7 @@ test('an edit of the rendered YAML changes the definition; the form and both tar
   await expect(problemsPanel(page)).toContainText('OVERRIDE_HIDES_FIELD');
   await expect(problemsPanel(page)).toContainText('services.web.image');
   expect(await fileText(page, 'kubernetes.yaml')).toContain('image: nginx:1.31');
-  await shots(page, 'form-yaml-overridden');
+  await shotsAtBothSizes(page, 'form-yaml-overridden');
 
   // Reset beside the field drops the override: the form's value renders again and the problem is gone.
   await mark.getByRole('button', { name: /^Reset/ }).click();
@@ -137,7 +124,7 @@ test('secrets: Reveal on the .env.<service> tab, and "stored" after a reload', a
   await page.getByRole('tab', { name: '.env.web' }).click();
   await expect(page.getByRole('button', { name: 'Reveal secrets' })).toBeVisible();
   await again.scrollIntoViewIfNeeded();
-  await shots(page, 'form-yaml-secret-stored');
+  await shotsAtBothSizes(page, 'form-yaml-secret-stored');
 });
 
 test('one editor serves every app opened: an edit still pending and the undo history stay with their app', async ({ page, webHost }) => {

@@ -3,25 +3,12 @@ import type { Page } from '@playwright/test';
 import { startSshd } from '../test/support/sshd.js';
 import { expect, test } from './fixtures';
 import { startWebHostProcess } from './web-host-process';
-import { openServers } from './ui';
+import { openServers, shotsAtBothSizes } from './ui';
 
 /**
  * Issue #11: names that stay unique, a destination that is never overwritten, a probe that tells the daemon from the
  * client, errors worded for people, and managing the apps and destinations one created.
  */
-
-const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 1024, height: 700 },
-] as const;
-
-async function shots(page: Page, name: string) {
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: `e2e/screenshots/${name}-${size.width}.png` });
-  }
-  await page.setViewportSize({ width: 1280, height: 820 });
-}
 
 /** zod's own wording, which must never reach a person. */
 const RAW = /Too small|Too big|Invalid key in record|Invalid input|expected \w+, received|>=|<=/;
@@ -65,7 +52,7 @@ test('server names are unique and "This computer" is reserved; a missing key fil
   await expect(form.getByLabel('Private key file', { exact: true })).toHaveAccessibleDescription(
     'There is no file /nonexistent/id_ed25519. Enter the path of your private key, e.g. ~/.ssh/id_ed25519.',
   );
-  await shots(page, 'ux-server-missing-key');
+  await shotsAtBothSizes(page, 'ux-server-missing-key');
   await form.getByLabel('Private key file', { exact: true }).fill(sshd.clientKeyPath);
   await form.getByRole('button', { name: 'Add server' }).click();
   await expect(form).toBeHidden();
@@ -81,7 +68,7 @@ test('server names are unique and "This computer" is reserved; a missing key fil
   await expect(form.getByLabel('Name', { exact: true })).toHaveAccessibleDescription(
     `A server named "vps-1" already exists (${sshd.user}@${sshd.host}). Choose another name, or edit that server.`,
   );
-  await shots(page, 'ux-server-duplicate');
+  await shotsAtBothSizes(page, 'ux-server-duplicate');
   await form.getByLabel('Name', { exact: true }).fill('this computer');
   await form.getByRole('button', { name: 'Add server' }).click();
   await expect(form.getByLabel('Name', { exact: true })).toHaveAccessibleDescription('"This computer" is the built-in name of this computer. Choose another name.');
@@ -141,7 +128,7 @@ test('the probe reports the Docker daemon, or that it is not reachable and why; 
     await expect(local.getByTestId('probe-compose').locator('dd')).toHaveText(`${composeV1} (docker-compose v1, legacy)`);
     await expect(local.getByTestId('probe-compose-note')).toContainText('legacy Compose v1, no longer maintained. Deploys still work');
   }
-  await shots(page, 'ux-probe');
+  await shotsAtBothSizes(page, 'ux-probe');
 });
 
 test('app forms speak in sentences, a changed name says so, and the Problems panel lists invalid fields', async ({ page, webHost }) => {
@@ -191,7 +178,7 @@ test('app forms speak in sentences, a changed name says so, and the Problems pan
   await expect(definition.getByText('Enter a service name; every service needs one (for example web or db).')).toBeVisible();
   await expect(problems).toContainText('Enter a service name');
   await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
-  await shots(page, 'ux-app-errors');
+  await shotsAtBothSizes(page, 'ux-app-errors');
   await definition.getByLabel('Service name').fill('site');
   await definition.getByLabel('Service name').blur();
   await expect(page.locator('.apps-service')).toHaveAttribute('aria-label', 'Service site');
@@ -229,7 +216,7 @@ test('a destination is never overwritten by creating one; it can be edited, rena
   await expect(dialog.getByLabel('Name', { exact: true })).toHaveAccessibleDescription(
     'A destination named "k3s-vps" already exists (Kubernetes test-cluster, namespace shop). Choose another name, or edit that one.',
   );
-  await shots(page, 'ux-destination-duplicate');
+  await shotsAtBothSizes(page, 'ux-destination-duplicate');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(picker.locator('option', { hasText: 'k3s-vps' })).toHaveText(['k3s-vps · Kubernetes test-cluster/shop']);
 
@@ -244,7 +231,7 @@ test('a destination is never overwritten by creating one; it can be edited, rena
   await expect(dialog.getByLabel('Name', { exact: true })).toHaveAccessibleDescription(/A destination named "local-docker" already exists \(Docker on this computer\)/);
   await dialog.getByLabel('Name', { exact: true }).fill('k3s-main');
   await dialog.getByLabel('Ingress class').fill('traefik');
-  await shots(page, 'ux-destination-edit');
+  await shotsAtBothSizes(page, 'ux-destination-edit');
   await dialog.getByRole('button', { name: 'Save changes' }).click();
   await expect(dialog).toBeHidden();
   await expect(picker.locator('option:checked')).toHaveText('k3s-main · Kubernetes test-cluster/shop');
@@ -254,7 +241,7 @@ test('a destination is never overwritten by creating one; it can be edited, rena
   await page.getByRole('button', { name: 'Remove destination k3s-main' }).click();
   const confirm = page.getByRole('dialog', { name: 'Remove destination k3s-main?' });
   await expect(confirm).toContainText('Apps deployed there keep running');
-  await shots(page, 'ux-destination-remove');
+  await shotsAtBothSizes(page, 'ux-destination-remove');
   await confirm.getByRole('button', { name: 'Remove' }).click();
   await expect(confirm).toBeHidden();
   await expect(picker.locator('option', { hasText: 'k3s-main' })).toHaveCount(0);
@@ -286,7 +273,7 @@ test('an app can be renamed, duplicated and deleted (with confirmation); a new a
   await expect(dialog.getByRole('button', { name: 'Rename' })).toBeDisabled();
   await dialog.getByLabel('New name').fill('Accounts');
   await expect(dialog.getByLabel('New name')).toHaveAccessibleDescription('Names use lowercase letters, digits and dashes: it will be called "accounts".');
-  await shots(page, 'ux-app-rename');
+  await shotsAtBothSizes(page, 'ux-app-rename');
   await dialog.getByRole('button', { name: 'Rename' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('heading', { name: 'accounts' })).toBeVisible();
@@ -309,7 +296,7 @@ test('an app can be renamed, duplicated and deleted (with confirmation); a new a
   await page.getByRole('menuitem', { name: 'Delete…' }).click();
   dialog = page.getByRole('dialog', { name: 'Delete accounts-copy?' });
   await expect(dialog).toContainText('What is deployed keeps running');
-  await shots(page, 'ux-app-delete');
+  await shotsAtBothSizes(page, 'ux-app-delete');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(list.getByRole('button', { name: /^accounts-copy/ })).toBeVisible();
   await page.getByRole('button', { name: 'More app actions' }).click();

@@ -5,21 +5,8 @@ import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expectAccessible } from './a11y';
 import { expect, test } from './fixtures';
-import { call, mainNav } from './ui';
+import { call, mainNav, SCREEN_SIZES, shotsAtBothSizes } from './ui';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process';
-
-const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 1024, height: 700 },
-] as const;
-
-async function shots(page: Page, name: string) {
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: `e2e/screenshots/${name}-${size.width}.png` });
-  }
-  await page.setViewportSize(SIZES[0]);
-}
 
 /**
  * A docker CLI for "this computer" that the test controls: its daemon answers only while the file daemon-up lies
@@ -106,7 +93,7 @@ test.afterAll(async () => {
 });
 
 test('a first start opens on the Overview with three next steps, each leading to its dialog, and imports show in Activity', async ({ page }) => {
-  await page.setViewportSize(SIZES[0]);
+  await page.setViewportSize(SCREEN_SIZES[0]);
   await page.goto(host.url);
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
   await expect(mainNav(page).getByRole('button', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
@@ -121,7 +108,7 @@ test('a first start opens on the Overview with three next steps, each leading to
   await expect(page.getByText(/^No deploys yet\./)).toBeVisible();
   await expect(page.getByText(/^Nothing has run in this window yet\./)).toBeVisible();
   await expectAccessible(page, 'overview (first start)');
-  await shots(page, 'overview-empty');
+  await shotsAtBothSizes(page, 'overview-empty');
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: 'e2e/screenshots/overview-empty-dark-1440.png' });
   await page.emulateMedia({ colorScheme: 'light' });
@@ -185,7 +172,7 @@ test('a first start opens on the Overview with three next steps, each leading to
 });
 
 test('adding a server shows connecting and testing in Activity with their outcome, and the Overview marks the steps done', async ({ page, sshd }) => {
-  await page.setViewportSize(SIZES[0]);
+  await page.setViewportSize(SCREEN_SIZES[0]);
   await page.goto(host.url);
   await step(page, 'Add a server').getByRole('button', { name: 'Add a server' }).click();
   const form = page.getByRole('dialog', { name: 'Add a server' });
@@ -237,7 +224,7 @@ test('adding a server shows connecting and testing in Activity with their outcom
   await expect(connecting).toHaveAttribute('data-state', 'failed');
   await expect(connecting.locator('.activity-outcome')).toHaveText(await why.innerText());
   await expectAccessible(page, 'activity panel');
-  await shots(page, 'activity');
+  await shotsAtBothSizes(page, 'activity');
   // The failed terminal's tab is not what the next screens are about.
   await page.keyboard.press('Escape');
   await mainNav(page).getByRole('button', { name: 'Terminals' }).click();
@@ -277,7 +264,7 @@ test('adding a server shows connecting and testing in Activity with their outcom
   await expect(deploys.nth(1)).toContainText('succeeded');
   await expect(page.getByRole('list', { name: 'Recent activity' }).getByTestId('activity-entry')).not.toHaveCount(0);
   await expectAccessible(page, 'overview (filled)');
-  await shots(page, 'overview-filled');
+  await shotsAtBothSizes(page, 'overview-filled');
 
   // A recent deploy opens in its app's Deploys view.
   await deploys.nth(0).getByRole('button').click();
@@ -291,7 +278,7 @@ test('a deploy is one Activity entry: its steps as progress while it runs, then 
   const ssh = dockerServer!.ssh!;
   // Trusted as a user who checked the key would have it: a line in Berth's known_hosts.
   await fs.appendFile(path.join(host.dataDir, 'known_hosts'), `${ssh.host} ${ssh.hostPublicKey}\n`);
-  await page.setViewportSize(SIZES[0]);
+  await page.setViewportSize(SCREEN_SIZES[0]);
   await page.goto(host.url);
   const added = await call<{ id: string }>(page, 'servers.add', { name: 'Docker VPS', host: ssh.host, port: ssh.port, user: ssh.user, auth: { method: 'key', keyPath: ssh.clientKeyPath }, proxyJump: [] });
   await call(page, 'destinations.save', { destination: { type: 'docker', name: 'ov-vps', server: added.id, proxy: 'caddy', proxyImage: 'berth-test/caddy:2', drainSeconds: 1, readinessSeconds: 1 } });

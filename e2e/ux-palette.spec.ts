@@ -3,20 +3,7 @@ import { SHORTCUTS } from '../renderer/src/features/palette/shortcuts';
 import type { SshdHandle } from '../test/support/sshd.js';
 import { expectAccessible } from './a11y';
 import { expect, test } from './fixtures';
-import { call, mainNav, newApp, openApps, openLocalTerminal, typeInTerminal } from './ui';
-
-const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 1024, height: 700 },
-] as const;
-
-async function shots(page: Page, name: string) {
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: `e2e/screenshots/${name}-${size.width}.png` });
-  }
-  await page.setViewportSize(SIZES[0]);
-}
+import { call, mainNav, newApp, openApps, openLocalTerminal, SCREEN_SIZES, shotsAtBothSizes, typeInTerminal } from './ui';
 
 // Names no other spec uses: the web host (and its saved servers, apps, destinations) is shared by the worker's specs.
 const SERVER = 'pal-box';
@@ -74,7 +61,7 @@ async function openSavedApp(page: Page, url: string) {
 }
 
 test('Ctrl-K opens the palette; typing filters and ranks; the arrows and Enter go to a server, an app and a destination', async ({ page, webHost, sshd }) => {
-  await page.setViewportSize(SIZES[0]);
+  await page.setViewportSize(SCREEN_SIZES[0]);
   await page.goto(webHost.url);
   await seed(page, sshd);
 
@@ -136,7 +123,7 @@ test('Ctrl-K opens the palette; typing filters and ranks; the arrows and Enter g
 
   await page.keyboard.press('Control+k');
   await expect(palette(page).getByRole('option', { name: new RegExp(`^Render ${APP}`) })).toBeVisible();
-  await shots(page, 'palette');
+  await shotsAtBothSizes(page, 'palette');
   await page.keyboard.press('Escape');
 });
 
@@ -235,7 +222,7 @@ test('Ctrl-K works while focus is in a terminal, and the shell never gets the ke
 });
 
 test('? opens the shortcuts sheet (not while typing in a field), and so does the palette', async ({ page, webHost }) => {
-  await page.setViewportSize(SIZES[0]);
+  await page.setViewportSize(SCREEN_SIZES[0]);
   await page.goto(webHost.url);
   await page.keyboard.press('?');
   await expect(sheet(page)).toBeVisible();
@@ -245,7 +232,7 @@ test('? opens the shortcuts sheet (not while typing in a field), and so does the
   const shown = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-shortcut')));
   expect(shown.sort()).toEqual(SHORTCUTS.map((s) => s.id).sort());
   for (const s of SHORTCUTS) await expect(sheet(page).locator(`[data-shortcut="${s.id}"]`)).toContainText(s.does);
-  await shots(page, 'shortcuts');
+  await shotsAtBothSizes(page, 'shortcuts');
   // ? again, or Escape, closes it.
   await page.keyboard.press('?');
   await expect(sheet(page)).toBeHidden();
@@ -391,7 +378,7 @@ test('every shortcut the sheet lists does what it says', async ({ page, webHost 
 });
 
 test('the theme switch sets the scheme, is remembered over a reload, and follows the system when asked', async ({ page, webHost, sshd }) => {
-  await page.setViewportSize(SIZES[0]);
+  await page.setViewportSize(SCREEN_SIZES[0]);
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(webHost.url);
   await seed(page, sshd);
@@ -415,7 +402,7 @@ test('the theme switch sets the scheme, is remembered over a reload, and follows
   await mainNav(page).getByRole('button', { name: 'Servers' }).click();
   await expect(page.locator('.server').first()).toContainText('This computer');
   await expectAccessible(page, 'servers (dark)');
-  await shots(page, 'dark-servers');
+  await shotsAtBothSizes(page, 'dark-servers');
   await mainNav(page).getByRole('button', { name: 'Clusters' }).click();
   await expect(page.getByRole('heading', { name: 'Clusters', level: 1 })).toBeVisible();
   await expectAccessible(page, 'clusters (dark)');
@@ -428,9 +415,9 @@ test('the theme switch sets the scheme, is remembered over a reload, and follows
   // The terminal's own theme (its text colour) and the space around its rows follow too.
   await expect(page.locator('.terminal-view:not([hidden]) .xterm-rows')).toHaveCSS('color', 'rgb(216, 220, 227)');
   await expect(page.locator('.terminal-view:not([hidden]) .xterm-viewport')).toHaveCSS('background-color', 'rgb(17, 19, 24)');
-  await shots(page, 'dark-apps');
+  await shotsAtBothSizes(page, 'dark-apps');
   await page.keyboard.press('Control+k');
-  await shots(page, 'dark-palette');
+  await shotsAtBothSizes(page, 'dark-palette');
   await page.keyboard.press('Escape');
 
   // The palette's theme commands; System follows what the OS says, now and when it changes.
