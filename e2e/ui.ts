@@ -112,3 +112,13 @@ export async function shotsAtBothSizes(page: Page, name: string): Promise<void> 
   }
   if (before) await page.setViewportSize(before);
 }
+
+/** Whether a process of this machine still runs (a shell behind a terminal tab, say). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,16 +1,8 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { openLocalTerminal, typeInTerminal } from './ui';
+import { openLocalTerminal, processAlive, typeInTerminal } from './ui';
 
 const screenText = (page: Page) => page.locator('.terminal-view:not([hidden]) .xterm-rows').innerText();
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('a reload brings the terminal tabs back with their scrollback; closing a tab ends its shell', async ({ page, webHost }) => {
   await page.goto(webHost.url);
@@ -33,7 +25,7 @@ test('a reload brings the terminal tabs back with their scrollback; closing a ta
 
   await page.getByRole('button', { name: /^Close This computer/ }).click();
   await expect(tab).toHaveCount(0);
-  await expect.poll(() => alive(pid)).toBe(false);
+  await expect.poll(() => processAlive(pid)).toBe(false);
   await page.reload();
   await expect(page.getByRole('tab', { name: /This computer/ })).toHaveCount(0);
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startSshd } from '../test/support/sshd.js';
 import { expect, test } from './fixtures';
-import { call, mainNav, openLocalTerminal, openServers, typeInTerminal } from './ui';
+import { call, mainNav, openLocalTerminal, openServers, processAlive, typeInTerminal } from './ui';
 import { startWebHostProcess } from './web-host-process';
 
 /** Text of the visible terminal, row by row, as xterm's DOM renderer draws it. */
@@ -12,14 +12,6 @@ const terminalTabs = (page: Page) => page.getByRole('tablist', { name: 'Terminal
 /** A terminal tab by its name; its accessible name starts with its state ("open restore-ssh"). */
 const terminalTab = (page: Page, name: string) => terminalTabs(page).filter({ hasText: new RegExp(`^${name.replace(/[()]/g, '\\$&')}$`) });
 const waitForPrompt = (page: Page) => expect.poll(async () => /[$#%>] ?$/m.test((await screenText(page)).trimEnd())).toBe(true);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * Prints the shell's pid after `marker`, computed by the shell so the echoed command line cannot match; returns the pid.
@@ -86,7 +78,7 @@ test('a reload brings back two SSH shells and a local one, in order, each with i
     for (const [i, shell] of [...shells.entries()].reverse()) {
       await page.getByRole('button', { name: `Close ${shell.tab}`, exact: true }).click();
       // The local shell is a process here; the SSH ones end on the server, which runs here too.
-      await expect.poll(() => alive(pids[i]!)).toBe(false);
+      await expect.poll(() => processAlive(pids[i]!)).toBe(false);
     }
   } finally {
     // The worker's web host is shared: later specs should not find a server whose sshd is gone.
@@ -108,14 +100,14 @@ test('a terminal no page shows ends after BERTH_TERMINAL_DETACHED_TIMEOUT; a rel
     await expect(terminalTab(page, 'This computer')).toHaveAttribute('aria-selected', 'true');
     await expect.poll(() => screenText(page)).toContain(`before-42 pid=${pid}=`);
     await page.waitForTimeout(timeoutSeconds * 1000 + 2000);
-    expect(alive(pid)).toBe(true);
+    expect(processAlive(pid)).toBe(true);
     expect(await pidWithMarker(page, 'kept', 7)).toBe(pid);
 
     // Leaving the page closes its socket as closing the window does, and keeps the window's sessionStorage: coming
     // back shows whether its remembered tab would still be restored.
     const left = Date.now();
     await page.goto('about:blank');
-    await expect.poll(() => alive(pid), { timeout: (timeoutSeconds + 15) * 1000 }).toBe(false);
+    await expect.poll(() => processAlive(pid), { timeout: (timeoutSeconds + 15) * 1000 }).toBe(false);
     // Ended by the countdown, not by the page going away.
     expect(Date.now() - left).toBeGreaterThanOrEqual(timeoutSeconds * 1000 - 250);
 

@@ -63,11 +63,11 @@ export function ActivityControl() {
         {running > 0 && (
           <span className="count" data-testid="activity-running">
             {running}
-            <span className="activity-hidden"> running</span>
+            <span className="visually-hidden"> running</span>
           </span>
         )}
       </button>
-      <p className="activity-hidden" role="status" aria-live="polite">
+      <p className="visually-hidden" role="status" aria-live="polite">
         {latestOutcome(entries)}
       </p>
       {open && (
