@@ -303,8 +303,8 @@ function uiRows(t: UiTimes, when: string): BenchRow[] {
     row('apps list render', t.apps, `click Apps → page mounted with the open app's form, the ${APPS}-app list (kept between visits, fetched again after showing) drawn as far as its box shows`),
     row('apps list filter', t.appsFilter, `"${FILTER_KEY}" typed in Filter apps → "${apps} of ${APPS}" and the rows in view drawn`),
     row('typing in the apps list pane', t.typing, 'one key in New app name → the name note re-rendered and drawn (the list pane re-renders with it)'),
-    row('open an app: form', t.form, 'click an app far down the list (scrolled to first, untimed) → its form drawn (apps.get + form)'),
-    row('open an app: rendered preview', t.preview, 'click an app → its rendered compose.yaml shows in Monaco with its name (apps.get, apps.render, editor)'),
+    row('open an app: form', t.form, 'click an app far down the list (scrolled to first, untimed) → its form drawn (apps.open + form)'),
+    row('open an app: rendered preview', t.preview, 'click an app → its rendered compose.yaml shows in Monaco with its name (apps.open brings the app and its render in one round trip; form and editor)'),
   ];
 }
 

@@ -157,3 +157,29 @@ test('one editor serves every app opened: an edit still pending and the undo his
   await expect.poll(() => fileText(page, 'compose.yaml')).toContain('image: nginx:1.25');
   for (const name of ['fy-first', 'fy-second']) await call(page, 'apps.remove', { name });
 });
+
+test('opening an app is one round trip: the form and the rendered files come together, and only an edit renders again', async ({ page, webHost }) => {
+  const asked: string[] = [];
+  page.on('websocket', (ws) =>
+    ws.on('framesent', ({ payload }) => {
+      if (typeof payload !== 'string') return;
+      const msg = JSON.parse(payload) as { type: string; method?: string };
+      if (msg.type === 'call' && ['apps.get', 'apps.open', 'apps.render'].includes(msg.method ?? '')) asked.push(msg.method!);
+    }),
+  );
+  await page.goto(webHost.url);
+  await call(page, 'apps.save', { app: { apiVersion: 'berth.dev/v1', kind: 'App', name: 'fy-open', services: { web: { image: 'nginx:1.25', ports: [{ port: 80 }] } } } });
+  // Opened at once on arriving: the page knows the destination before the first app opens.
+  await openApps(page, webHost.url);
+  await page.getByRole('navigation', { name: 'Apps' }).getByRole('button', { name: /^fy-open\b/ }).click();
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('image: nginx:1.25');
+  await expect(page.getByLabel('Image')).toHaveValue('nginx:1.25');
+  // Longer than the render debounce: a render asked after the open would have gone by now.
+  await page.waitForTimeout(1_000);
+  expect(asked).toEqual(['apps.open']);
+
+  await page.getByLabel('Image').fill('nginx:1.27');
+  await expect.poll(() => fileText(page, 'compose.yaml')).toContain('image: nginx:1.27');
+  expect(asked).toEqual(['apps.open', 'apps.render']);
+  await call(page, 'apps.remove', { name: 'fy-open' });
+});

@@ -7,6 +7,7 @@ import { MemorySecretStore } from '../secrets/secret-store.js';
 import { appHandlers } from './handlers.js';
 import { ClusterService } from '../kube/cluster-service.js';
 import { KubeconfigSource } from '../kube/kubeconfig-source.js';
+import { nodeSecretStore, PASSPHRASE_SECRETS_FILE, SECRETS_PASSPHRASE_ENV } from '../secrets/node-secret-store.js';
 
 const appInput = { apiVersion: 'berth.dev/v1', kind: 'App', name: 'shop', services: { web: { image: 'nginx:1', env: { PASS: { secret: 'db' } } } } };
 
@@ -111,6 +112,30 @@ describe('app handlers', () => {
     expect(masked.diagnostics.map((d: { code: string }) => d.code)).not.toContain('SECRET_MISSING');
     const revealed = await call('apps.render', { app: appInput, destination, revealSecrets: true });
     expect(revealed.files.find((f: { path: string }) => f.path === '.env.web').content).toBe("PASS='hunter2'\n");
+  });
+
+  it('opens an app with its masked render for the editor\'s destination in one call', async () => {
+    await secrets.set('app/shop/db', 'hunter2');
+    await call('apps.save', { app: appInput });
+    const destination = { type: 'docker', name: 'local-docker', server: 'local' };
+    const opened = await call('apps.open', { name: 'shop', destination });
+    expect(opened.app).toEqual(await call('apps.get', { name: 'shop' }));
+    expect(opened.render).toEqual(await call('apps.render', { app: opened.app, destination }));
+    expect(JSON.stringify(opened.render)).not.toContain('hunter2');
+    expect(await call('apps.open', { name: 'shop', destination: null })).toEqual({ app: opened.app, render: null });
+    await expect(call('apps.open', { name: 'gone', destination })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('opens an app that cannot be rendered without its render; apps.render then says why', async () => {
+    await call('apps.save', { app: appInput });
+    // A secret store whose file is damaged: every render needs to know which secrets are set, so every render fails.
+    await fs.writeFile(path.join(dataDir, PASSPHRASE_SECRETS_FILE), 'not an encrypted store');
+    const broken = createRouter(appHandlers({ dataDir, secrets: nodeSecretStore(dataDir, { [SECRETS_PASSPHRASE_ENV]: 'pass' }), clusters: new ClusterService({ sources: [] }) }) as unknown as Handlers);
+    const destination = { type: 'docker', name: 'local-docker', server: 'local' };
+    const opened = (await broken.dispatch('apps.open', { name: 'shop', destination })) as { app: { name: string }; render: unknown };
+    expect(opened.app.name).toBe('shop');
+    expect(opened.render).toBeNull();
+    await expect(broken.dispatch('apps.render', { app: appInput, destination })).rejects.toThrow(PASSPHRASE_SECRETS_FILE);
   });
 
   it('says which secrets of an app have a value, never the value', async () => {

@@ -13,7 +13,7 @@ import { appSecretKey } from '../../shared/model/secret-keys.js';
 import { editorSchemas } from './schemas.js';
 
 type AppMethods =
-  | 'apps.list' | 'apps.get' | 'apps.save' | 'apps.duplicate' | 'apps.remove' | 'apps.render' | 'apps.secretStatus' | 'apps.applyEdit' | 'apps.lastDeployed' | 'apps.importCompose' | 'apps.schema'
+  | 'apps.list' | 'apps.get' | 'apps.open' | 'apps.save' | 'apps.duplicate' | 'apps.remove' | 'apps.render' | 'apps.secretStatus' | 'apps.applyEdit' | 'apps.lastDeployed' | 'apps.importCompose' | 'apps.schema'
   | 'destinations.list' | 'destinations.save' | 'destinations.remove';
 
 /** `clusters` knows the Kubernetes contexts a destination may name. */
@@ -24,6 +24,12 @@ export function appHandlers(deps: { dataDir: string; secrets: SecretStore; clust
   return {
     'apps.list': () => apps.list(),
     'apps.get': ({ name }) => apps.get(name),
+    'apps.open': async ({ name, destination }) => {
+      const app = await apps.get(name);
+      // A render that fails is not an open that fails: the editor shows the app and asks apps.render, which says why.
+      const render = destination ? await renderWithSecrets(app, destination, deps.secrets, false).catch(() => null) : null;
+      return { app, render };
+    },
     'apps.save': ({ app, original }) => lifecycle.save(app, original),
     'apps.duplicate': ({ name, as }) => lifecycle.duplicate(name, as),
     'apps.remove': async ({ name }) => {

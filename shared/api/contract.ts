@@ -116,6 +116,12 @@ export const methods = {
   'apps.list': method(none, z.array(AppSummary)),
   'apps.get': method(z.object({ name: z.string() }), App),
   /**
+   * Opening an app in the editor: the stored app and, for the destination the editor has picked, its masked render,
+   * in one round trip (the form and the preview then show together). `render` is null without a destination, or when
+   * the app cannot be rendered there: the editor then asks 'apps.render', whose error says why.
+   */
+  'apps.open': method(z.object({ name: z.string(), destination: Destination.nullable() }), z.object({ app: App, render: RenderResult.nullable() })),
+  /**
    * `original` says what the save is: null creates the app (refused when the name is taken), a name saves that app
    * (renaming it, with its secrets, when app.name differs; refused when the new name is taken). Without it the app is
    * saved under its name, created or replaced.

@@ -8,7 +8,7 @@ import { useAppsList } from './model/apps-list-store';
 import { ImportDialog } from './list/ImportDialog';
 import { AppActions } from './list/AppActions';
 import { AppForm } from './form/AppForm';
-import { DestinationPicker } from './destinations/DestinationPicker';
+import { DestinationPicker, keepOrPickDestination } from './destinations/DestinationPicker';
 import { Preview } from './preview/Preview';
 import { useRenderLoop } from './preview/useRenderLoop';
 import './apps.css';
@@ -68,13 +68,26 @@ export default function AppsPage() {
     void useAppsList.getState().load().then(() => setListError(null));
   }, []);
   useEffect(refresh, [refresh]);
+  // The destination is known before the first app opens, so that open brings its render too. A failure is the
+  // picker's to show, once an app is open.
+  useEffect(() => {
+    if (!useEditorStore.getState().destination) api.call('destinations.list', {}).then(keepOrPickDestination, () => undefined);
+  }, []);
 
   const confirmLeave = () => !useEditorStore.getState().draft || !isDirty(useEditorStore.getState()) || window.confirm('Discard unsaved changes to this app?');
+
+  // A stored app with its render for the editor's destination, in one round trip; open() shows the render only if
+  // that is still the destination when the answer comes.
+  const openStored = useCallback(async (name: string) => {
+    const destination = useEditorStore.getState().destination;
+    const opened = await api.call('apps.open', { name, destination });
+    open(opened.app, true, opened.render && destination ? { render: opened.render, destination } : undefined);
+  }, [open]);
 
   const select = async (name: string) => {
     if (!confirmLeave()) return;
     try {
-      open(await api.call('apps.get', { name }), true);
+      await openStored(name);
       selectDeploy(null);
     } catch (err) {
       setListError(`Cannot open ${name}: ${errorMessage(err)}`);
@@ -97,7 +110,7 @@ export default function AppsPage() {
     void (async () => {
       if (useEditorStore.getState().storedName !== wanted.app) {
         if (!confirmLeave()) return;
-        open(await api.call('apps.get', { name: wanted.app }), true);
+        await openStored(wanted.app);
       }
       if (useEditorStore.getState().destination?.name !== wanted.destination) {
         const found = (await api.call('destinations.list', {})).find((d) => d.name === wanted.destination);
@@ -106,7 +119,7 @@ export default function AppsPage() {
       setView('deploys');
       selectDeploy(wanted.deployId ?? null);
     })().catch((err: unknown) => setListError(`Cannot show the deploy of ${wanted.app}: ${errorMessage(err)}`));
-  }, [focus, open, setDestination, setView, selectDeploy]);
+  }, [focus, openStored, setDestination, setView, selectDeploy]);
 
   // The Overview's (or the palette's) "Import a compose file" and "Deploy to this computer".
   useIntent(['importCompose', 'newApp'], (intent) => {

@@ -13,6 +13,12 @@ export const THIS_COMPUTER: Destination = { type: 'docker', name: 'this-computer
 const NEW = '__new__';
 const label = (d: Destination) => `${d.name} · ${d.type === 'docker' ? `Docker on ${d.server === 'local' ? 'this computer' : d.server}` : `Kubernetes ${d.context}/${d.namespace}`}`;
 
+/** Keeps the editor's destination while it is still saved; otherwise picks the first saved one (This computer if none). */
+export function keepOrPickDestination(saved: Destination[]): void {
+  const { destination: current, setDestination } = useEditorStore.getState();
+  if (!current || !saved.some((d) => d.name === current.name)) setDestination(saved[0] ?? THIS_COMPUTER);
+}
+
 export function DestinationPicker() {
   const destination = useEditorStore((s) => s.destination);
   const setDestination = useEditorStore((s) => s.setDestination);
@@ -26,8 +32,7 @@ export function DestinationPicker() {
     api.call('destinations.list', {}).then(
       (saved) => {
         setList(saved);
-        const current = useEditorStore.getState().destination;
-        if (!current || !saved.some((d) => d.name === current.name)) setDestination(saved[0] ?? THIS_COMPUTER);
+        keepOrPickDestination(saved);
       },
       (err: unknown) => {
         setError(errorMessage(err));

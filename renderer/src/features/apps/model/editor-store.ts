@@ -25,12 +25,15 @@ export interface EditorState {
   revealSecrets: boolean;
   render: RenderResult | null;
   renderError: string | null;
+  /** What `render` was made from (renderKey), so the render loop does not ask again for what is shown. */
+  renderedFor: string | null;
   /** Problems with the user's edits of rendered files (bad YAML, unknown objects), by file path. */
   editProblems: Record<string, Diagnostic[]>;
   /** Changes each time an app is opened, so per-app UI state starts afresh. */
   session: number;
 
-  open(app: App, stored: boolean): void;
+  /** `rendered`, when given, is the app's render for `rendered.destination`; it is shown if that is still the destination. */
+  open(app: App, stored: boolean, rendered?: { render: RenderResult; destination: Destination }): void;
   /** Nothing open any more (the app was deleted). */
   close(): void;
   setFormIssue(key: string, message: string | undefined): void;
@@ -44,12 +47,16 @@ export interface EditorState {
   resetOverride(ref: OverrideRef): void;
   setDestination(destination: Destination | null): void;
   setRevealSecrets(reveal: boolean): void;
-  setRender(render: RenderResult | null, error: string | null): void;
+  /** `key` is the renderKey of what was rendered; a failed render keeps the last good one (and its key). */
+  setRender(render: RenderResult | null, error: string | null, key: string): void;
   setEditProblems(path: string, problems: Diagnostic[]): void;
   markSaved(app: App): void;
 }
 
 const json = (app: App | null) => (app ? JSON.stringify(app) : null);
+
+/** Identifies one render: of this app, for this destination, with secrets shown or not. */
+export const renderKey = (app: App, destination: Destination, revealSecrets: boolean) => JSON.stringify([app, destination, revealSecrets]);
 
 export const useEditorStore = create<EditorState>((set, get) => {
   const update = (draft: Draft) => {
@@ -67,12 +74,19 @@ export const useEditorStore = create<EditorState>((set, get) => {
     revealSecrets: false,
     render: null,
     renderError: null,
+    renderedFor: null,
     editProblems: {},
     session: 0,
 
-    open: (app, stored) =>
-      set((s) => ({ session: s.session + 1, draft: app, app, issues: {}, formIssues: {}, saved: stored ? json(app) : null, storedName: stored ? app.name : null, render: null, renderError: null, editProblems: {}, revealSecrets: false })),
-    close: () => set((s) => ({ session: s.session + 1, draft: null, app: null, issues: {}, formIssues: {}, saved: null, storedName: null, render: null, renderError: null, editProblems: {} })),
+    open: (app, stored, rendered) =>
+      set((s) => {
+        const current = rendered && s.destination && JSON.stringify(rendered.destination) === JSON.stringify(s.destination);
+        return {
+          session: s.session + 1, draft: app, app, issues: {}, formIssues: {}, saved: stored ? json(app) : null, storedName: stored ? app.name : null,
+          render: current ? rendered.render : null, renderError: null, renderedFor: current ? renderKey(app, s.destination!, false) : null, editProblems: {}, revealSecrets: false,
+        };
+      }),
+    close: () => set((s) => ({ session: s.session + 1, draft: null, app: null, issues: {}, formIssues: {}, saved: null, storedName: null, render: null, renderError: null, renderedFor: null, editProblems: {} })),
     setFormIssue: (key, message) => {
       const { [key]: _gone, ...rest } = get().formIssues;
       set({ formIssues: message === undefined ? rest : { ...rest, [key]: message } });
@@ -99,9 +113,9 @@ export const useEditorStore = create<EditorState>((set, get) => {
       const { app } = get();
       if (app) get().setOverrides(withoutOverride(app, ref).overrides);
     },
-    setDestination: (destination) => set({ destination, render: null, renderError: null, editProblems: {} }),
+    setDestination: (destination) => set({ destination, render: null, renderError: null, renderedFor: null, editProblems: {} }),
     setRevealSecrets: (revealSecrets) => set({ revealSecrets }),
-    setRender: (render, renderError) => set(render ? { render, renderError } : { renderError }),
+    setRender: (render, renderError, key) => set(render ? { render, renderError, renderedFor: key } : { renderError }),
     setEditProblems: (path, problems) => set((s) => ({ editProblems: { ...s.editProblems, [path]: problems } })),
     markSaved: (app) => set({ saved: json(app), storedName: app.name }),
   };

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { api } from '../../../api/api';
-import { useEditorStore } from '../model/editor-store';
+import { renderKey, useEditorStore } from '../model/editor-store';
 import { errorMessage } from '../../../lib/errors';
 
 export const RENDER_DEBOUNCE_MS = 150;
@@ -10,9 +10,10 @@ export const RENDER_DEBOUNCE_MS = 150;
  * reveal changes. Edits are debounced so typing does not flood the core; an
  * app just opened (or a destination just picked) has no render yet and asks
  * at once, since nobody is typing and the preview is empty until it comes.
- * A change that leaves the same content (the store re-derives the app when a
- * form field unmounts) keeps the request already made, or the render already
- * shown, instead of starting another. Answers to superseded requests are dropped; a failed render keeps
+ * An app opened with its render (apps.open) asks nothing. A change that leaves
+ * the same content (the store re-derives the app when a form field unmounts)
+ * keeps the request already made, or the render already shown, instead of
+ * starting another. Answers to superseded requests are dropped; a failed render keeps
  * the last good one.
  */
 export function useRenderLoop(): void {
@@ -22,12 +23,20 @@ export function useRenderLoop(): void {
   const setRender = useEditorStore((s) => s.setRender);
   // Opening an app, or picking a destination, empties the preview: it then needs a render even if the content is unchanged.
   const empty = useEditorStore((s) => s.render === null && s.renderError === null);
+  const renderedFor = useEditorStore((s) => s.renderedFor);
   const asked = useRef<{ key: string; seq: number; pending: boolean; timer?: ReturnType<typeof setTimeout> }>({ key: '', seq: 0, pending: false });
 
   useEffect(() => {
     if (!app || !destination) return;
-    const key = JSON.stringify([app, destination, revealSecrets]);
+    const key = renderKey(app, destination, revealSecrets);
     const last = asked.current;
+    // Shown already (an app opened with its render, or an edit undone before its render was asked): nothing to ask,
+    // and an answer still on its way is for something else.
+    if (key === renderedFor) {
+      clearTimeout(last.timer);
+      asked.current = { key, seq: last.seq + 1, pending: false };
+      return;
+    }
     if (key === last.key && (last.pending || !empty)) return;
     clearTimeout(last.timer);
     const seq = last.seq + 1;
@@ -38,12 +47,12 @@ export function useRenderLoop(): void {
     };
     const request = () =>
       api.call('apps.render', { app, destination, revealSecrets }).then(
-        (result) => settle(() => setRender(result, null)),
-        (err: unknown) => settle(() => setRender(null, errorMessage(err))),
+        (result) => settle(() => setRender(result, null, key)),
+        (err: unknown) => settle(() => setRender(null, errorMessage(err), key)),
       );
     asked.current = { key, seq, pending: true, timer: empty ? undefined : setTimeout(() => void request(), RENDER_DEBOUNCE_MS) };
     if (empty) void request();
-  }, [app, destination, revealSecrets, empty, setRender]);
+  }, [app, destination, revealSecrets, empty, renderedFor, setRender]);
 
   // Leaving the page: nothing pending fires, and no late answer lands.
   useEffect(() => () => {
