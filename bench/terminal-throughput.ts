@@ -130,6 +130,9 @@ export async function benchTerminalThroughput(): Promise<BenchRow[]> {
     const page = (opened = await openHeadlessPage(`${web.url}&bench=1`, { width: 1280, height: 820 }));
     // The server row's Terminal button, found as the e2e tests find it (by the row's accessible name).
     const clickTerminal = (name: string) => {
+      // Berth opens on its Overview; the servers are a page away.
+      const servers = [...document.querySelectorAll<HTMLButtonElement>('nav[aria-label="Main"] button')].find((b) => b.textContent?.trim() === 'Servers');
+      if (servers && servers.getAttribute('aria-current') !== 'page') servers.click();
       const button = [...document.querySelectorAll<HTMLButtonElement>(`article[aria-label="${name}"] button`)].find((b) => b.textContent?.includes('Terminal'));
       if (!window.__berthBench || !button) return false;
       button.click();
