@@ -9,6 +9,8 @@ interface DialogProps {
   tone?: 'default' | 'warning';
   /** Extra class on the <dialog>, e.g. for a larger size. */
   className?: string;
+  /** The heading is for assistive tech only, where the dialog's own content says what it is (a search field). */
+  hideTitle?: boolean;
 }
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
@@ -23,7 +25,7 @@ function tabbable(dialog: HTMLElement): HTMLElement[] {
  * Escape cancels. Tab and Shift+Tab wrap inside the dialog (the native one lets focus leave to the browser's own
  * controls), and on close focus goes back to what had it before, e.g. the button that opened the dialog.
  */
-export function Dialog({ title, onCancel, children, wide, tone = 'default', className }: DialogProps) {
+export function Dialog({ title, onCancel, children, wide, tone = 'default', className, hideTitle }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
@@ -63,7 +65,7 @@ export function Dialog({ title, onCancel, children, wide, tone = 'default', clas
         onCancel();
       }}
     >
-      <header className="dialog-header">
+      <header className={hideTitle ? 'visually-hidden' : 'dialog-header'}>
         <h2>{title}</h2>
       </header>
       {children}

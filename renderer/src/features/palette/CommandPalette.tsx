@@ -47,7 +47,7 @@ export function CommandPalette({ onClose }: { onClose(): void }) {
 
   let index = 0;
   return (
-    <Dialog title="Command palette" onCancel={onClose} className="palette">
+    <Dialog title="Command palette" onCancel={onClose} className="palette" hideTitle>
       <div className="palette-search">
         <Icon name="search" />
         <input
