@@ -12,6 +12,8 @@ export type Intent =
   | { kind: 'addServer' }
   | { kind: 'importCompose' }
   | { kind: 'newApp'; name: string; destination: Destination }
+  // "Show" on a deploy (the sidebar, a toast, the Overview, Activity): its app's Deploys view on its destination.
+  | { kind: 'showDeploy'; app: string; destination: string; deployId?: string }
   // From the command palette: show one server, app or destination, or act on the app that is open.
   | { kind: 'showServer'; id: string }
   | { kind: 'openApp'; name: string }

@@ -1,5 +1,4 @@
 import { useNavigation } from '../../stores/navigation-store';
-import { useDeploys } from '../deploys/deploys-store';
 import type { ActivityTarget } from './activity-model';
 
 /** What "Show" says for each kind of target, for its accessible name. */
@@ -33,8 +32,7 @@ export function openTarget(target: ActivityTarget): void {
       go('clusters');
       return revealRow(`cluster-${target.context}`);
     case 'deploy':
-      useDeploys.getState().show({ app: target.app, destination: target.destination, deployId: target.deployId });
-      return go('apps');
+      return go('apps', { kind: 'showDeploy', app: target.app, destination: target.destination, deployId: target.deployId });
     case 'apps':
       return go('apps');
   }

@@ -51,7 +51,6 @@ export default function AppsPage() {
   const invalid = useEditorStore((s) => Object.keys(s.issues).length > 0);
   const destination = useEditorStore((s) => s.destination);
   const view = useDeploys((s) => s.view);
-  const focus = useDeploys((s) => s.focus);
   const { open, close, markSaved, setDestination } = useEditorStore.getState();
   const { setView, select: selectDeploy } = useDeploys.getState();
   const viewTabs = useTabs({ keys: VIEWS.map((v) => v.view), selected: view, onSelect: setView });
@@ -78,11 +77,11 @@ export default function AppsPage() {
 
   // A stored app with its render for the editor's destination, in one round trip; open() shows the render only if
   // that is still the destination when the answer comes.
-  const openStored = useCallback(async (name: string) => {
+  const openStored = async (name: string) => {
     const destination = useEditorStore.getState().destination;
     const opened = await api.call('apps.open', { name, destination });
     open(opened.app, true, opened.render && destination ? { render: opened.render, destination } : undefined);
-  }, [open]);
+  };
 
   const select = async (name: string) => {
     if (!confirmLeave()) return;
@@ -102,11 +101,8 @@ export default function AppsPage() {
     setImporting(false);
   };
 
-  // "Show" on a running deploy in the sidebar or a finished one in a toast: its app, destination and deploy.
-  useEffect(() => {
-    if (!focus) return;
-    const wanted = useDeploys.getState().takeFocus();
-    if (!wanted) return;
+  // "Show" on a deploy (the sidebar, a toast, the Overview, Activity): its app, destination and deploy.
+  useIntent(['showDeploy'], (wanted) => {
     void (async () => {
       if (useEditorStore.getState().storedName !== wanted.app) {
         if (!confirmLeave()) return;
@@ -119,7 +115,7 @@ export default function AppsPage() {
       setView('deploys');
       selectDeploy(wanted.deployId ?? null);
     })().catch((err: unknown) => setListError(`Cannot show the deploy of ${wanted.app}: ${errorMessage(err)}`));
-  }, [focus, openStored, setDestination, setView, selectDeploy]);
+  });
 
   // The Overview's (or the palette's) "Import a compose file" and "Deploy to this computer".
   useIntent(['importCompose', 'newApp'], (intent) => {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { Spinner } from '../../components/Spinner';
 import { useNavigation } from '../../stores/navigation-store';
-import { useDeploys } from './deploys-store';
+import { showDeploy, useDeploys } from './deploys-store';
 
 /** The sidebar's list of deploys running now; each opens its app's Deploys view. */
 export function RunningDeploys() {
@@ -27,10 +27,7 @@ export function RunningDeploys() {
                 type="button"
                 className="nav-item sidebar-deploy"
                 title={`${r.kind === 'rollback' ? 'Rolling back' : 'Deploying'} ${r.app} on ${r.destination} (${r.id})`}
-                onClick={() => {
-                  useDeploys.getState().show({ app: r.app, destination: r.destination, deployId: r.id });
-                  go('apps');
-                }}
+                onClick={() => go('apps', showDeploy(r))}
               >
                 <Spinner label="Running" />
                 <span className="sidebar-deploy-name">

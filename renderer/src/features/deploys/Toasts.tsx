@@ -6,7 +6,7 @@ import { useDeploys } from './deploys-store';
 /** Deploy outcomes, bottom right: a toast per finished deploy, with Show to open it. */
 export function Toasts() {
   const toasts = useDeploys((s) => s.toasts);
-  const { dismiss, show } = useDeploys.getState();
+  const { dismiss } = useDeploys.getState();
   const go = useNavigation((s) => s.go);
   return (
     <div className="toasts" role="region" aria-label="Notifications">
@@ -17,13 +17,12 @@ export function Toasts() {
             {t.body && <span>{t.body}</span>}
           </div>
           <div className="toast-actions">
-            {t.focus && (
+            {t.show && (
               <button
                 type="button"
                 className="button button-small"
                 onClick={() => {
-                  show(t.focus!);
-                  go('apps');
+                  go('apps', t.show);
                   dismiss(t.id);
                 }}
               >

@@ -1,22 +1,21 @@
 import { create } from 'zustand';
 import { api } from '../../api/api';
 import type { DeployRecord } from '../../../../shared/model/deploy';
+import type { Intent } from '../../stores/navigation-store';
+
+/** The intent that opens one deploy in its app (Show in the sidebar, a toast, the Overview, Activity). */
+export type ShowDeploy = Extract<Intent, { kind: 'showDeploy' }>;
+export const showDeploy = (r: Pick<DeployRecord, 'app' | 'destination' | 'id'>): ShowDeploy => ({ kind: 'showDeploy', app: r.app, destination: r.destination, deployId: r.id });
 
 export type AppView = 'definition' | 'deploys' | 'status';
-
-/** Where "Show" in the sidebar or a toast leads: an app's deploys on a destination, one deploy selected. */
-export interface DeployFocus {
-  app: string;
-  destination: string;
-  deployId?: string;
-}
 
 export interface Toast {
   id: number;
   tone: 'ok' | 'error' | 'warning';
   title: string;
   body?: string;
-  focus?: DeployFocus;
+  /** What Show opens. */
+  show?: ShowDeploy;
 }
 
 interface DeploysState {
@@ -24,16 +23,12 @@ interface DeploysState {
   live: Record<string, DeployRecord>;
   loaded: boolean;
   toasts: Toast[];
-  /** A request to show a deploy, consumed by the Apps page (which may not be mounted yet when it is made). */
-  focus: DeployFocus | null;
   view: AppView;
   /** The deploy shown in the Deploys view; null shows the running one, else the newest. */
   selected: string | null;
   load(): Promise<void>;
   apply(record: DeployRecord): void;
   dismiss(id: number): void;
-  show(focus: DeployFocus): void;
-  takeFocus(): DeployFocus | null;
   setView(view: AppView): void;
   select(id: string | null): void;
 }
@@ -45,7 +40,6 @@ export const useDeploys = create<DeploysState>((set, get) => ({
   live: {},
   loaded: false,
   toasts: [],
-  focus: null,
   view: 'definition',
   selected: null,
 
@@ -67,12 +61,6 @@ export const useDeploys = create<DeploysState>((set, get) => ({
   },
 
   dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
-  show: (focus) => set({ focus }),
-  takeFocus() {
-    const { focus } = get();
-    if (focus) set({ focus: null });
-    return focus;
-  },
   setView: (view) => set({ view }),
   select: (selected) => set({ selected }),
 }));
@@ -84,7 +72,7 @@ function toast(t: Omit<Toast, 'id'>): void {
 }
 
 /** What the user is told when a deploy ends. */
-export function outcomeMessage(record: DeployRecord): Omit<Toast, 'id' | 'focus'> {
+export function outcomeMessage(record: DeployRecord): Omit<Toast, 'id' | 'show'> {
   const what = record.kind === 'rollback' ? `Rollback of ${record.app} on ${record.destination}` : `Deploy of ${record.app} to ${record.destination}`;
   const step = record.steps.find((s) => s.id === record.failedStep)?.title ?? record.failedStep;
   switch (record.outcome) {
@@ -102,7 +90,7 @@ export function outcomeMessage(record: DeployRecord): Omit<Toast, 'id' | 'focus'
 /** A desktop notification in Electron (when the OS lets Berth show one), and a toast in the page either way. */
 function announce(record: DeployRecord): void {
   const message = outcomeMessage(record);
-  toast({ ...message, focus: { app: record.app, destination: record.destination, deployId: record.id } });
+  toast({ ...message, show: showDeploy(record) });
   if (window.berth && 'Notification' in window && Notification.permission === 'granted') {
     try {
       new Notification(message.title, { body: message.body });

@@ -8,7 +8,7 @@ import { ActivityList } from '../activity/ActivityList';
 import { useActivity } from '../activity/activity-store';
 import { deployLabel } from '../activity/activity-model';
 import { useClusters } from '../clusters/clusters-store';
-import { useDeploys } from '../deploys/deploys-store';
+import { showDeploy } from '../deploys/deploys-store';
 import { allDone, firstSteps } from './first-steps';
 import { GetStarted } from './GetStarted';
 import { useOverviewData } from './use-overview-data';
@@ -103,10 +103,7 @@ export default function OverviewPage() {
                     type="button"
                     className="overview-deploy"
                     aria-label={`${deployLabel(r)}: ${r.outcome}, ${formatWhen(r.startedAt)}`}
-                    onClick={() => {
-                      useDeploys.getState().show({ app: r.app, destination: r.destination, deployId: r.id });
-                      go('apps');
-                    }}
+                    onClick={() => go('apps', showDeploy(r))}
                   >
                     <span className="overview-deploy-name">
                       {r.app} → {r.destination}
