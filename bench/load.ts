@@ -9,7 +9,7 @@ import { MemorySecretStore } from '../electron/secrets/secret-store.js';
 import { ServerService } from '../electron/servers/server-service.js';
 import { serverStore } from '../electron/servers/server-store.js';
 import { startWebHost } from '../electron/web/server.js';
-import { newApp } from '../renderer/src/features/apps/model/new-app.js';
+import { newApp } from '../shared/model/new-app.js';
 import type { EventPayload } from '../shared/api/contract.js';
 import { tokenProtocol } from '../shared/api/wire.js';
 import type { SshServer } from '../shared/model/server.js';

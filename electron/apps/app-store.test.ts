@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newApp } from '../../renderer/src/features/apps/model/new-app.js';
+import { newApp } from '../../shared/model/new-app.js';
 import type { App } from '../../shared/model/app.js';
 import { dumpYamlText } from '../../shared/yaml/bounded-yaml.js';
 import { AppStore } from './app-store.js';

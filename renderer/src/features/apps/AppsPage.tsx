@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState, type CSSProperties } f
 import { api } from '../../api/api';
 import type { App } from '../../../../shared/model/app';
 import { isDirty, useEditorStore } from './model/editor-store';
-import { newApp } from './model/new-app';
+import { newApp } from '../../../../shared/model/new-app';
 import { AppList } from './list/AppList';
 import { useAppsList } from './model/apps-list-store';
 import { ImportDialog } from './list/ImportDialog';

@@ -7,7 +7,7 @@ import { toShownError, type ShownError } from '../../../lib/errors';
 import { ResourceName, type App } from '../../../../../shared/model/app';
 import { issueMessage } from '../../../../../shared/api/issue-messages';
 import { freeName } from '../../../../../shared/model/unique-names';
-import { appNameFrom } from '../model/new-app';
+import { appNameFrom } from '../../../../../shared/model/new-app';
 
 type Action = 'rename' | 'duplicate' | 'delete';
 

@@ -5,7 +5,7 @@ import { issueMessage } from '../../../../../shared/api/issue-messages';
 import { FilterField, NoMatches, type Noun } from '../../../components/FilterField';
 import { filterItems } from '../../../components/filter-match';
 import { useVirtualRows } from '../../../components/useVirtualRows';
-import { appNameFrom } from '../model/new-app';
+import { appNameFrom } from '../../../../../shared/model/new-app';
 
 const NOUN: Noun = ['app', 'apps'];
 /** One line of 13 px text in a padded button, plus the list's gap; rows measure themselves once drawn. */

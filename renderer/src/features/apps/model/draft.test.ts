@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDraft, fieldKey, getIn, numberFromInput, renameKey, setIn } from './draft';
-import { newApp } from './new-app';
+import { newApp } from '../../../../../shared/model/new-app';
 
 describe('fieldKey', () => {
   it('spells paths the way diagnostics do', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withoutOverride } from './overrides';
-import { newApp } from './new-app';
+import { newApp } from '../../../../../shared/model/new-app';
 import { fieldCandidates } from './fields';
 
 describe('withoutOverride', () => {

@@ -1,4 +1,4 @@
-import { APP_API_VERSION, type App } from '../../../../../shared/model/app';
+import { APP_API_VERSION, type App } from './app.js';
 
 /**
  * What a typed name becomes as an app name (lowercase letters, digits and dashes, as on every target):
