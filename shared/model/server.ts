@@ -77,6 +77,15 @@ export const ProbeResult = z.object({
 });
 export type ProbeResult = z.infer<typeof ProbeResult>;
 
+/**
+ * Whether Docker runs where a probe looked. Only the daemon's version means it runs; an installed CLI, or an error
+ * from the daemon, means installed but not answering (stopped, or no access to its socket).
+ */
+export function dockerState(probe: ProbeResult): 'running' | 'not-answering' | 'missing' {
+  if (probe.docker) return 'running';
+  return probe.dockerClient || probe.dockerError ? 'not-answering' : 'missing';
+}
+
 export const ConnectionState = z.enum(['idle', 'connecting', 'connected', 'error']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 

@@ -1,6 +1,6 @@
 import type { ClusterStatus } from '../../../../shared/model/cluster';
 import type { DeployRecord } from '../../../../shared/model/deploy';
-import { LOCAL_SERVER_ID, type ConnectionState, type ProbeResult } from '../../../../shared/model/server';
+import { dockerState, LOCAL_SERVER_ID, type ConnectionState, type ProbeResult } from '../../../../shared/model/server';
 
 /**
  * The activity list as pure data: long work (connecting, testing, checking a cluster, importing, deploying) reduced
@@ -140,11 +140,12 @@ const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `
 /** What a probe found, said as what it means for deploying there. */
 export function probeOutcome(serverId: string, probe: ProbeResult): Outcome {
   const there = serverId === LOCAL_SERVER_ID ? 'on this computer' : 'there';
-  if (!probe.docker && (probe.dockerClient || probe.dockerError)) {
+  const docker = dockerState(probe);
+  if (docker === 'not-answering') {
     const said = probe.dockerError ? ` Docker said: ${sentence(probe.dockerError)}` : '';
     return { state: 'succeeded', warning: true, outcome: `Reached, but Docker's daemon ${there} did not answer: start Docker, then test again.${said}` };
   }
-  if (!probe.docker) return { state: 'succeeded', warning: true, outcome: `Reached, but Docker is not installed ${there}: install Docker Engine to deploy ${there}.` };
+  if (docker === 'missing') return { state: 'succeeded', warning: true, outcome: `Reached, but Docker is not installed ${there}: install Docker Engine to deploy ${there}.` };
   if (!probe.compose) return { state: 'succeeded', warning: true, outcome: `Reached. Docker ${probe.docker} runs ${there}, but Compose does not: install the Docker Compose plugin to deploy ${there}.` };
   return { state: 'succeeded', outcome: `Reached. Docker ${probe.docker}, Compose ${probe.compose.version}.` };
 }

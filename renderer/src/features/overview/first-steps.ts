@@ -1,5 +1,5 @@
 import type { DeployRecord } from '../../../../shared/model/deploy';
-import type { ProbeResult, Server } from '../../../../shared/model/server';
+import { dockerState, type ProbeResult, type Server } from '../../../../shared/model/server';
 
 /** The three steps the Overview offers on a first start, and whether each is done. */
 export interface FirstSteps {
@@ -27,8 +27,9 @@ export function uniqueName(base: string, taken: readonly string[]): string {
 
 /** Why deploying to this computer cannot work yet, from its probe; null when Docker answers there. */
 export function localDockerProblem(probe: ProbeResult): string | null {
-  if (probe.docker) return null;
-  if (probe.dockerClient || probe.dockerError) {
+  const state = dockerState(probe);
+  if (state === 'running') return null;
+  if (state === 'not-answering') {
     return `Docker is installed on this computer, but its daemon did not answer: start Docker (Docker Desktop, or the docker service), then check again.${probe.dockerError ? ` Docker said: ${probe.dockerError}` : ''}`;
   }
   return 'Deploying to this computer needs Docker, and it is not installed here. Install Docker Desktop or Docker Engine, start it, then check again. Or add a server that runs Docker.';

@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../../../../shared/model/server';
+import { dockerState, type ProbeResult } from '../../../../shared/model/server';
 import { formatBytes } from '../../lib/format';
 
 interface Fact {
@@ -11,8 +11,9 @@ interface Fact {
 
 /** Only the daemon's version means Docker runs; an installed CLI whose daemon is down is said as such, with the reason. */
 function dockerFact(probe: ProbeResult): Fact {
-  if (probe.docker) return { label: 'Docker', value: probe.docker };
-  if (probe.dockerClient || probe.dockerError) {
+  const state = dockerState(probe);
+  if (state === 'running') return { label: 'Docker', value: probe.docker! };
+  if (state === 'not-answering') {
     return { label: 'Docker', value: `Docker installed, daemon not reachable: ${probe.dockerError ?? 'it did not answer'}`, missing: true, wide: true };
   }
   return { label: 'Docker', value: 'not installed', missing: true };
