@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
 import { Spinner } from '../../components/Spinner';
 import { formatDuration } from '../../lib/format';
+import { useNow } from '../../lib/use-now';
 import type { ActivityEntry, ActivityState } from './activity-model';
 import { openTarget, targetLabel } from './open-target';
 import './activity.css';
@@ -15,17 +15,6 @@ const STATE_TEXT: Record<ActivityState, string> = {
 const MARK: Record<ActivityState, string> = { running: '', succeeded: '✓', failed: '✕', cancelled: '–' };
 
 const clock = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-
-/** The current time, ticking each second while `ticking` (running work shows how long it has taken so far). */
-function useNow(ticking: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!ticking) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [ticking]);
-  return now;
-}
 
 function Entry({ entry, now, onOpen }: { entry: ActivityEntry; now: number; onOpen?: () => void }) {
   const running = entry.state === 'running';

@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../api/api';
 import { ErrorNote } from '../../components/ErrorNote';
 import { Spinner } from '../../components/Spinner';
 import { durationBetween, formatDuration, formatWhen } from '../../lib/format';
+import { useNow } from '../../lib/use-now';
 import { toShownError, type ShownError } from '../../lib/errors';
 import type { DeployRecord, StepRecord } from '../../../../shared/model/deploy';
 import { LogTerminal } from './LogTerminal';
@@ -16,17 +17,6 @@ const OUTCOME_LABEL: Record<DeployRecord['outcome'], string> = {
 };
 
 const STEP_MARK: Record<StepRecord['status'], string> = { pending: '○', running: '', done: '✓', failed: '✕', skipped: '–', cancelled: '⊘' };
-
-/** A clock that ticks each second while `on`, for the timings of a running deploy (the record itself is pushed). */
-function useNow(on: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!on) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [on]);
-  return now;
-}
 
 /** One deploy: its steps with status and timings beside its log, and Cancel while it runs. */
 export function DeployRun({ record }: { record: DeployRecord }) {

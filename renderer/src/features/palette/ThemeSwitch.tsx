@@ -1,12 +1,8 @@
 import { useId } from 'react';
-import { useTheme, type ThemeChoice } from '../../stores/theme-store';
+import { useTheme } from '../../stores/theme-store';
+import { THEME_CHOICES } from './theme-choices';
 import '../../styles/palette.css';
 
-const OPTIONS: { choice: ThemeChoice; label: string }[] = [
-  { choice: 'system', label: 'System' },
-  { choice: 'light', label: 'Light' },
-  { choice: 'dark', label: 'Dark' },
-];
 
 /** System, light or dark, for the whole UI, the editor and the terminals; remembered (theme-store). */
 export function ThemeSwitch() {
@@ -17,7 +13,7 @@ export function ThemeSwitch() {
     <div className="theme-switch">
       <span id={id} className="theme-switch-label">Theme</span>
       <div className="segmented theme-segmented" role="radiogroup" aria-labelledby={id}>
-        {OPTIONS.map((o) => (
+        {THEME_CHOICES.map((o) => (
           <label key={o.choice} className={`segment${choice === o.choice ? ' segment-on' : ''}`}>
             <input type="radio" name={`${id}-theme`} value={o.choice} checked={choice === o.choice} onChange={() => choose(o.choice)} />
             {o.label}

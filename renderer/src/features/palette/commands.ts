@@ -1,5 +1,6 @@
 import type { Page } from '../../stores/navigation-store';
 import type { ThemeChoice } from '../../stores/theme-store';
+import { THEME_CHOICES } from './theme-choices';
 
 /**
  * What the command palette offers, built from what Berth knows now (servers, apps, destinations, the open app), and
@@ -47,11 +48,6 @@ export interface CommandContext {
 }
 
 const PAGE_LABELS: Record<Page, string> = { overview: 'Overview', servers: 'Servers', clusters: 'Clusters', apps: 'Apps' };
-const THEMES: { choice: ThemeChoice; label: string }[] = [
-  { choice: 'system', label: 'System' },
-  { choice: 'light', label: 'Light' },
-  { choice: 'dark', label: 'Dark' },
-];
 
 export function buildCommands(ctx: CommandContext): Command[] {
   const commands: Command[] = [];
@@ -76,7 +72,7 @@ export function buildCommands(ctx: CommandContext): Command[] {
     commands.push({ id: 'render', group: 'Actions', label: `Render ${name}`, detail: `show the files Berth makes${where}`, keywords: 'preview output', action: { kind: 'render' } });
     commands.push({ id: 'deploy', group: 'Actions', label: `Deploy ${name}…`, detail: destination ? `to ${destination}, after a plan you confirm` : undefined, keywords: 'release ship plan', disabled: deployBlocked, action: { kind: 'deploy' } });
   }
-  for (const t of THEMES) {
+  for (const t of THEME_CHOICES) {
     commands.push({ id: `theme:${t.choice}`, group: 'Actions', label: `Theme: ${t.label}`, detail: ctx.theme === t.choice ? 'current' : undefined, keywords: 'colour color scheme appearance', action: { kind: 'theme', choice: t.choice } });
   }
   commands.push({ id: 'shortcuts', group: 'Actions', label: 'Keyboard shortcuts', detail: '?', keywords: 'keys help', action: { kind: 'shortcuts' } });
