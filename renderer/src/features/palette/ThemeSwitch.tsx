@@ -3,7 +3,6 @@ import { useTheme } from '../../stores/theme-store';
 import { THEME_CHOICES } from './theme-choices';
 import '../../styles/palette.css';
 
-
 /** System, light or dark, for the whole UI, the editor and the terminals; remembered (theme-store). */
 export function ThemeSwitch() {
   const id = useId();
