@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { Destination } from '../../shared/model/app.js';
+import { Destination, destinationTarget } from '../../shared/model/app.js';
 import { ApiError } from '../../shared/api/errors.js';
 import { findSameName } from '../../shared/model/unique-names.js';
 import { DocumentStore } from '../storage/document-store.js';
@@ -43,7 +43,7 @@ export class DestinationStore {
       const index = original === undefined ? -1 : all.findIndex((d) => d.name === original);
       if (original !== undefined && index === -1) throw new ApiError('NOT_FOUND', `There is no destination named ${original} to change; it may have been removed. Create it again.`);
       const other = findSameName(all, destination.name, (d) => d === all[index]);
-      if (other) throw new ApiError('CONFLICT', `A destination named "${other.name}" already exists (${describe(other)}). Choose another name, or edit that one.`, 'name');
+      if (other) throw new ApiError('CONFLICT', `A destination named "${other.name}" already exists (${destinationTarget(other)}). Choose another name, or edit that one.`, 'name');
       await check?.(destination);
       if (index === -1) all.push(destination);
       else all[index] = destination;
@@ -57,4 +57,3 @@ export class DestinationStore {
   }
 }
 
-const describe = (d: Destination) => (d.type === 'docker' ? `Docker on ${d.server === 'local' ? 'this computer' : d.server}` : `Kubernetes ${d.context}, namespace ${d.namespace}`);

@@ -332,3 +332,12 @@ export const Destination = z.discriminatedUnion('type', [DockerDestination, Kube
 export type Destination = z.infer<typeof Destination>;
 export type DockerDestination = z.infer<typeof DockerDestination>;
 export type KubernetesDestination = z.infer<typeof KubernetesDestination>;
+
+/**
+ * Where a destination deploys, in words: "Docker on this computer", "Docker on vps-1", "Kubernetes prod, namespace
+ * shop"; `compact` ("Kubernetes prod/shop") for a select or a list. `serverName` names a server by its id.
+ */
+export function destinationTarget(d: Destination, { compact = false, serverName = (id: string) => id }: { compact?: boolean; serverName?: (id: string) => string } = {}): string {
+  if (d.type === 'kubernetes') return compact ? `Kubernetes ${d.context}/${d.namespace}` : `Kubernetes ${d.context}, namespace ${d.namespace}`;
+  return `Docker on ${d.server === 'local' ? 'this computer' : serverName(d.server)}`;
+}

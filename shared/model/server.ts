@@ -31,6 +31,9 @@ export const SshServer = z.object({
 });
 export type SshServer = z.infer<typeof SshServer>;
 
+/** How a server's row and the palette show an SSH server's address: user@host, with the port unless it is 22. */
+export const sshAddress = (s: Pick<SshServer, 'user' | 'host' | 'port'>) => `${s.user}@${s.host}${s.port === 22 ? '' : `:${s.port}`}`;
+
 export const LocalServer = z.object({
   kind: z.literal('local'),
   id: z.literal(LOCAL_SERVER_ID),

@@ -4,8 +4,8 @@ import { errorMessage } from '../../lib/errors';
 import { useNavigation } from '../../stores/navigation-store';
 import { useServers } from '../../stores/servers-store';
 import { useTheme } from '../../stores/theme-store';
-import type { Destination } from '../../../../shared/model/app';
-import type { Server } from '../../../../shared/model/server';
+import { destinationTarget, type Destination } from '../../../../shared/model/app';
+import { sshAddress, type Server } from '../../../../shared/model/server';
 import { isDirty, useEditorStore } from '../apps/model/editor-store';
 import { useDeploys } from '../deploys/deploys-store';
 import { useAppsList } from '../apps/model/apps-list-store';
@@ -13,13 +13,7 @@ import { deployBlocker, runningDeploy } from '../deploys/DeployButton';
 import type { CommandContext } from './commands';
 
 // "This computer" says where it is already.
-const address = (s: Server) => (s.kind === 'local' ? undefined : `${s.user}@${s.host}${s.port === 22 ? '' : `:${s.port}`}`);
-
-function target(d: Destination, servers: readonly Server[]): string {
-  if (d.type === 'kubernetes') return `Kubernetes ${d.context}/${d.namespace}`;
-  const server = servers.find((s) => s.id === d.server);
-  return `Docker on ${d.server === 'local' ? 'this computer' : (server?.name ?? d.server)}`;
-}
+const address = (s: Server) => (s.kind === 'local' ? undefined : sshAddress(s));
 
 /**
  * What the palette builds its commands from, listed afresh each time it opens: servers, apps and destinations also
@@ -64,7 +58,7 @@ export function useCommandContext(): { context: CommandContext; problem: string 
     theme,
     servers: servers.map((s) => ({ id: s.id, name: s.name, detail: address(s) })),
     apps,
-    destinations: destinations.map((d) => ({ name: d.name, detail: target(d, servers) })),
+    destinations: destinations.map((d) => ({ name: d.name, detail: destinationTarget(d, { compact: true, serverName: (id) => servers.find((s) => s.id === id)?.name ?? id }) })),
     openApp: draftName === null ? null : {
       name: draftName || 'unnamed',
       destination: destination?.name ?? null,

@@ -4,7 +4,7 @@ import type { VirtualRowProps } from '../../components/useVirtualRows';
 import { isHostKeyAlarm } from '../../lib/errors';
 import { useServers } from '../../stores/servers-store';
 import { useTerminals } from '../terminal/terminals-store';
-import type { Server, ServerStatus } from '../../../../shared/model/server';
+import { sshAddress, type Server, type ServerStatus } from '../../../../shared/model/server';
 import { ProbeSummary } from './ProbeSummary';
 import { AddClusterFromServer } from './AddClusterFromServer';
 
@@ -34,7 +34,7 @@ export function ServerRow({ server, rowProps, onEdit, onRemove }: { server: Serv
         </div>
         <div className="server-title">
           <h3>{server.name}</h3>
-          <p className="muted mono">{server.kind === 'local' ? 'This computer' : `${server.user}@${server.host}${server.port === 22 ? '' : `:${server.port}`}`}</p>
+          <p className="muted mono">{server.kind === 'local' ? 'This computer' : sshAddress(server)}</p>
         </div>
         <span className={`badge badge-${state}`} data-testid="server-state">
           {state === 'connecting' && <Spinner label="Connecting" />}

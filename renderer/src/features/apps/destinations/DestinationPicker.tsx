@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../../api/api';
-import type { Destination } from '../../../../../shared/model/app';
+import { destinationTarget, type Destination } from '../../../../../shared/model/app';
 import { useEditorStore } from '../model/editor-store';
 import { DestinationForm } from './DestinationForm';
 import { RemoveDestinationDialog } from './RemoveDestinationDialog';
@@ -11,7 +11,7 @@ import { Dialog } from '../../../components/Dialog';
 export const THIS_COMPUTER: Destination = { type: 'docker', name: 'this-computer', server: 'local', network: 'berth', proxy: 'caddy', selinuxRelabel: false };
 
 const NEW = '__new__';
-const label = (d: Destination) => `${d.name} · ${d.type === 'docker' ? `Docker on ${d.server === 'local' ? 'this computer' : d.server}` : `Kubernetes ${d.context}/${d.namespace}`}`;
+const label = (d: Destination) => `${d.name} · ${destinationTarget(d, { compact: true })}`;
 
 /** Keeps the editor's destination while it is still saved; otherwise picks the first saved one (This computer if none). */
 export function keepOrPickDestination(saved: Destination[]): void {

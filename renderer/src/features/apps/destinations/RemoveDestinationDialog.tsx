@@ -3,7 +3,7 @@ import { api } from '../../../api/api';
 import { Dialog } from '../../../components/Dialog';
 import { ErrorNote } from '../../../components/ErrorNote';
 import { toShownError, type ShownError } from '../../../lib/errors';
-import type { Destination } from '../../../../../shared/model/app';
+import { destinationTarget, type Destination } from '../../../../../shared/model/app';
 
 /** Asks before Berth forgets a destination; what runs there is left alone. */
 export function RemoveDestinationDialog({ destination, onRemoved, onClose }: { destination: Destination; onRemoved(): void; onClose(): void }) {
@@ -23,7 +23,7 @@ export function RemoveDestinationDialog({ destination, onRemoved, onClose }: { d
     <Dialog title={`Remove destination ${destination.name}?`} tone="warning" onCancel={onClose}>
       <div className="dialog-body">
         <p>
-          Berth forgets where {destination.name} points ({destination.type === 'docker' ? `Docker on ${destination.server === 'local' ? 'this computer' : destination.server}` : `Kubernetes ${destination.context}, namespace ${destination.namespace}`}).
+          Berth forgets where {destination.name} points ({destinationTarget(destination)}).
           Apps deployed there keep running; their deploy history stays on this computer.
         </p>
         <ErrorNote error={error} title="The destination was not removed." />
