@@ -25,7 +25,7 @@ export interface EditorState {
   revealSecrets: boolean;
   render: RenderResult | null;
   renderError: string | null;
-  /** What `render` was made from (renderKey), so the render loop does not ask again for what is shown. */
+  /** What the last render answer (the render shown, or `renderError`) was for (renderKey): the render loop asks no more for it. */
   renderedFor: string | null;
   /** Problems with the user's edits of rendered files (bad YAML, unknown objects), by file path. */
   editProblems: Record<string, Diagnostic[]>;
@@ -47,7 +47,7 @@ export interface EditorState {
   resetOverride(ref: OverrideRef): void;
   setDestination(destination: Destination | null): void;
   setRevealSecrets(reveal: boolean): void;
-  /** `key` is the renderKey of what was rendered; a failed render keeps the last good one (and its key). */
+  /** `key` is the renderKey of what was rendered; a failed render keeps the last good render shown. */
   setRender(render: RenderResult | null, error: string | null, key: string): void;
   setEditProblems(path: string, problems: Diagnostic[]): void;
   markSaved(app: App): void;
@@ -115,7 +115,7 @@ export const useEditorStore = create<EditorState>((set, get) => {
     },
     setDestination: (destination) => set({ destination, render: null, renderError: null, renderedFor: null, editProblems: {} }),
     setRevealSecrets: (revealSecrets) => set({ revealSecrets }),
-    setRender: (render, renderError, key) => set(render ? { render, renderError, renderedFor: key } : { renderError }),
+    setRender: (render, renderError, key) => set(render ? { render, renderError, renderedFor: key } : { renderError, renderedFor: key }),
     setEditProblems: (path, problems) => set((s) => ({ editProblems: { ...s.editProblems, [path]: problems } })),
     markSaved: (app) => set({ saved: json(app), storedName: app.name }),
   };

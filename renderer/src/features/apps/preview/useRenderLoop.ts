@@ -10,18 +10,17 @@ export const RENDER_DEBOUNCE_MS = 150;
  * reveal changes. Edits are debounced so typing does not flood the core; an
  * app just opened (or a destination just picked) has no render yet and asks
  * at once, since nobody is typing and the preview is empty until it comes.
- * An app opened with its render (apps.open) asks nothing. A change that leaves
- * the same content (the store re-derives the app when a form field unmounts)
- * keeps the request already made, or the render already shown, instead of
- * starting another. Answers to superseded requests are dropped; a failed render keeps
- * the last good one.
+ * What the last answer was for is asked no more: an app opened with its render
+ * (apps.open), a change that leaves the same content (the store re-derives the
+ * app when a form field unmounts), a render that failed. Answers to superseded
+ * requests are dropped; a failed render keeps the last good one shown.
  */
 export function useRenderLoop(): void {
   const app = useEditorStore((s) => s.app);
   const destination = useEditorStore((s) => s.destination);
   const revealSecrets = useEditorStore((s) => s.revealSecrets);
   const setRender = useEditorStore((s) => s.setRender);
-  // Opening an app, or picking a destination, empties the preview: it then needs a render even if the content is unchanged.
+  // An empty preview (an app just opened, a destination just picked) is asked for at once; edits wait for a pause in typing.
   const empty = useEditorStore((s) => s.render === null && s.renderError === null);
   const renderedFor = useEditorStore((s) => s.renderedFor);
   const asked = useRef<{ key: string; seq: number; pending: boolean; timer?: ReturnType<typeof setTimeout> }>({ key: '', seq: 0, pending: false });
@@ -30,14 +29,14 @@ export function useRenderLoop(): void {
     if (!app || !destination) return;
     const key = renderKey(app, destination, revealSecrets);
     const last = asked.current;
-    // Shown already (an app opened with its render, or an edit undone before its render was asked): nothing to ask,
-    // and an answer still on its way is for something else.
+    // Answered already (an app opened with its render, a render that failed, an edit undone before its render was
+    // asked): nothing to ask, and an answer still on its way is for something else.
     if (key === renderedFor) {
       clearTimeout(last.timer);
       asked.current = { key, seq: last.seq + 1, pending: false };
       return;
     }
-    if (key === last.key && (last.pending || !empty)) return;
+    if (key === last.key && last.pending) return;
     clearTimeout(last.timer);
     const seq = last.seq + 1;
     const settle = (apply: () => void) => {
