@@ -1,12 +1,9 @@
 import { useId, type Ref } from 'react';
 import { Icon } from './Icon';
 import { filterCount, filterTerms } from './filter-match';
+import { counted, type Noun } from '../lib/format';
 import './filter-field.css';
 
-/** Singular and plural of what a list holds: ['app', 'apps']. */
-export type Noun = readonly [one: string, other: string];
-
-const counted = (n: number, [one, other]: Noun) => `${new Intl.NumberFormat('en').format(n)} ${n === 1 ? one : other}`;
 
 /**
  * Type-to-filter for a long list: a search field, how many items it shows

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationBetween, formatDuration } from './format';
+import { counted, durationBetween, formatDuration } from './format';
 
 describe('formatDuration', () => {
   it('says spans of time the way people do', () => {
@@ -19,5 +19,13 @@ describe('durationBetween', () => {
     expect(durationBetween('2026-12-01T09:30:00Z', undefined, Date.parse('2026-12-01T09:31:00Z'))).toBe(60_000);
     expect(durationBetween(undefined, '2026-12-01T09:30:00Z')).toBeUndefined();
     expect(durationBetween('unknown', undefined)).toBeUndefined();
+  });
+});
+
+describe('counted', () => {
+  it('says the number with its noun, singular for one only, with thousands separators', () => {
+    expect(counted(1, ['service', 'services'])).toBe('1 service');
+    expect(counted(0, ['service', 'services'])).toBe('0 services');
+    expect(counted(1000, ['app', 'apps'])).toBe('1,000 apps');
   });
 });

@@ -37,3 +37,9 @@ export function formatWhen(iso: string | undefined): string {
   if (!t || Number.isNaN(t.getTime())) return '—';
   return t.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
+
+/** Singular and plural of what is counted: ['app', 'apps']. */
+export type Noun = readonly [one: string, other: string];
+
+/** "1 service", "1,000 apps". */
+export const counted = (n: number, [one, other]: Noun) => `${new Intl.NumberFormat('en').format(n)} ${n === 1 ? one : other}`;

@@ -1,5 +1,6 @@
 import type { ClusterStatus } from '../../../../shared/model/cluster';
 import type { DeployRecord } from '../../../../shared/model/deploy';
+import { counted } from '../../lib/format';
 import { dockerState, LOCAL_SERVER_ID, type ConnectionState, type ProbeResult } from '../../../../shared/model/server';
 
 /**
@@ -171,8 +172,8 @@ function importOutcome(event: Extract<ActivityEvent, { type: 'import-ended' }>):
   if (!event.app) {
     return { state: 'failed', outcome: `The file has ${errors || 'some'} error${errors === 1 ? '' : 's'}: read them in the import dialog, fix the file and import it again.` };
   }
-  const services = `${event.app.services} service${event.app.services === 1 ? '' : 's'}`;
-  if (warnings > 0) return { state: 'succeeded', warning: true, outcome: `${event.app.name}: ${services}, ${warnings} warning${warnings === 1 ? '' : 's'} to read before deploying. Open it from the import dialog and save it.` };
+  const services = counted(event.app.services, ['service', 'services']);
+  if (warnings > 0) return { state: 'succeeded', warning: true, outcome: `${event.app.name}: ${services}, ${counted(warnings, ['warning', 'warnings'])} to read before deploying. Open it from the import dialog and save it.` };
   return { state: 'succeeded', outcome: `${event.app.name}: ${services}. Open it from the import dialog and save it.` };
 }
 

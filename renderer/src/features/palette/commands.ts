@@ -1,6 +1,7 @@
 import type { Page } from '../../stores/navigation-store';
 import type { ThemeChoice } from '../../stores/theme-store';
 import { THEME_CHOICES } from './theme-choices';
+import { counted } from '../../lib/format';
 
 /**
  * What the command palette offers, built from what Berth knows now (servers, apps, destinations, the open app), and
@@ -59,7 +60,7 @@ export function buildCommands(ctx: CommandContext): Command[] {
     commands.push({ id: `terminal:${s.id}`, group: 'Servers', label: `Open terminal on ${s.name}`, detail: s.detail, keywords: 'shell ssh console', action: { kind: 'terminal', serverId: s.id, name: s.name } });
   }
   for (const a of ctx.apps) {
-    commands.push({ id: `app:${a.name}`, group: 'Apps', label: a.name, detail: `${a.services} service${a.services === 1 ? '' : 's'}`, keywords: 'app open edit', action: { kind: 'app', name: a.name } });
+    commands.push({ id: `app:${a.name}`, group: 'Apps', label: a.name, detail: counted(a.services, ['service', 'services']), keywords: 'app open edit', action: { kind: 'app', name: a.name } });
   }
   for (const d of ctx.destinations) {
     commands.push({ id: `destination:${d.name}`, group: 'Destinations', label: d.name, detail: d.detail, keywords: 'destination target', action: { kind: 'destination', name: d.name } });

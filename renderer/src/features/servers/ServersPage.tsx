@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { ErrorNote } from '../../components/ErrorNote';
-import { FilterField, NoMatches, type Noun } from '../../components/FilterField';
+import { FilterField, NoMatches } from '../../components/FilterField';
+import type { Noun } from '../../lib/format';
 import { filterItems } from '../../components/filter-match';
 import { Icon } from '../../components/Icon';
 import { toShownError, type ShownError } from '../../lib/errors';

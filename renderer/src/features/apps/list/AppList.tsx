@@ -2,7 +2,8 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import type { AppSummary } from '../../../../../shared/api/contract';
 import { ResourceName } from '../../../../../shared/model/app';
 import { issueMessage } from '../../../../../shared/api/issue-messages';
-import { FilterField, NoMatches, type Noun } from '../../../components/FilterField';
+import { FilterField, NoMatches } from '../../../components/FilterField';
+import { counted, type Noun } from '../../../lib/format';
 import { filterItems } from '../../../components/filter-match';
 import { useVirtualRows } from '../../../components/useVirtualRows';
 import { appNameFrom } from '../../../../../shared/model/new-app';
@@ -91,7 +92,7 @@ export function AppList({ apps, loaded, selected, unsaved, error, onSelect, onCr
                 {row.kind === 'app' ? (
                   <button type="button" aria-current={selected === row.app.name} onClick={() => onSelect(row.app.name)} onKeyDown={(e) => move(e, item.index)}>
                     <span>{row.app.name}</span>
-                    <span className="apps-muted">{row.app.services} service{row.app.services === 1 ? '' : 's'}</span>
+                    <span className="apps-muted">{counted(row.app.services, ['service', 'services'])}</span>
                   </button>
                 ) : (
                   <button type="button" aria-current onKeyDown={(e) => move(e, item.index)}>
