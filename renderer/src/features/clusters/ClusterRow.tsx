@@ -41,7 +41,7 @@ export function ClusterRow({ context }: { context: KubeContext }) {
   ];
 
   return (
-    <article className="server cluster" data-testid={`cluster-${context.name}`} aria-label={context.name}>
+    <article className="server cluster card" data-testid={`cluster-${context.name}`} aria-label={context.name}>
       <div className="server-head">
         <div className="server-icon">
           <Icon name="cluster" size={20} />

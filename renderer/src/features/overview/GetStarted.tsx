@@ -25,7 +25,7 @@ async function localDestination(): Promise<Destination> {
 
 function Step({ number, title, icon, done, children, action }: { number: number; title: string; icon: IconName; done: boolean; children: ReactNode; action: ReactNode }) {
   return (
-    <li className={`overview-step${done ? ' overview-step-done' : ''}`} aria-labelledby={`overview-step-${number}`}>
+    <li className={`overview-step card${done ? ' overview-step-done' : ''}`} aria-labelledby={`overview-step-${number}`}>
       <div className="overview-step-head">
         <span className="overview-step-icon" aria-hidden="true">
           {done ? '✓' : <Icon name={icon} size={18} />}

@@ -20,7 +20,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 function Tile({ id, title, count, children, page, action }: { id: string; title: string; count: number | undefined; children: ReactNode; page: Page; action: string }) {
   const go = useNavigation((s) => s.go);
   return (
-    <section className="overview-tile" aria-labelledby={id}>
+    <section className="overview-tile card" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
       <p className="overview-count" data-testid={`${id}-count`}>{count ?? '–'}</p>
       <p className="muted overview-tile-detail">{children}</p>
@@ -85,7 +85,7 @@ export default function OverviewPage() {
       </div>
 
       <div className="overview-columns">
-        <section className="overview-section" aria-labelledby="overview-deploys-title">
+        <section className="overview-section card" aria-labelledby="overview-deploys-title">
           <h2 id="overview-deploys-title">Recent deploys</h2>
           {lists && lists.deploys.length === 0 && (
             <div className="overview-empty">
@@ -117,7 +117,7 @@ export default function OverviewPage() {
           )}
         </section>
 
-        <section className="overview-section" aria-labelledby="overview-activity-title">
+        <section className="overview-section card" aria-labelledby="overview-activity-title">
           <div className="overview-section-head">
             <h2 id="overview-activity-title">Recent activity</h2>
             {activity.length > 0 && (

@@ -27,7 +27,7 @@ export function ServerRow({ server, rowProps, onEdit, onRemove }: { server: Serv
   const statusError = !testError && status?.state === 'error' ? status.error : undefined;
 
   return (
-    <article className="server" data-testid={`server-${server.id}`} aria-label={server.name} {...rowProps}>
+    <article className="server card" data-testid={`server-${server.id}`} aria-label={server.name} {...rowProps}>
       <div className="server-head">
         <div className="server-icon">
           <Icon name={server.kind === 'local' ? 'laptop' : 'server'} size={20} />
