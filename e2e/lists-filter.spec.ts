@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { expectAccessible } from './a11y';
 import { expect, test } from './fixtures';
-import { call, mainNav, shotsAtBothSizes } from './ui';
+import { call, mainNav, SCREEN_SIZES, shotsAtBothSizes } from './ui';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process';
 
 /**
@@ -129,7 +129,7 @@ test('the apps list: 300 apps drawn in part, reached by scrolling, keys and filt
 test('the servers list: 201 servers drawn in part, filtered by name, host and user, reached and edited', async ({ page }) => {
   await page.goto(host.url);
   await inTurn(SERVERS, (i) =>
-    call(page, 'servers.add', { name: serverName(i), host: `host-${i}.lf.example`, port: 22, user: i % 2 ? 'ops' : 'deploy', auth: { method: 'agent' }, proxyJump: [] }),
+    call(page, 'servers.add', { name: serverName(i), host: `host${i}.lf.example`, port: 22, user: i % 2 ? 'ops' : 'deploy', auth: { method: 'agent' }, proxyJump: [] }),
   );
   const total = SERVERS + 1; // and This computer
 
@@ -151,12 +151,12 @@ test('the servers list: 201 servers drawn in part, filtered by name, host and us
   await expectAccessible(page, 'servers list scrolled');
   await row(far).getByRole('button', { name: 'Edit' }).click();
   const dialog = page.getByRole('dialog');
-  await expect(dialog.getByLabel('Host', { exact: true })).toHaveValue('host-190.lf.example');
+  await expect(dialog.getByLabel('Host', { exact: true })).toHaveValue('host190.lf.example');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
 
   // By host, by user (any case), and both words together; each with its count.
-  await filter.fill('host-17.');
+  await filter.fill('host17.');
   await expect(status).toHaveText(`1 of ${total}`);
   await expect(rows).toHaveCount(1);
   await expect(row(serverName(17))).toBeVisible();
@@ -166,15 +166,32 @@ test('the servers list: 201 servers drawn in part, filtered by name, host and us
   await expect(status).toHaveText(`5 of ${total}`); // 011, 013, 015, 017, 019
   await expect(rows).toHaveCount(5);
   for (const text of await rows.locator('h3').allTextContents()) expect(text).toMatch(/^lf-srv-01[13579]$/);
-  await filter.fill('deploy@host-18');
+  await filter.fill('deploy@host18');
   await expect(status).toHaveText(`6 of ${total}`); // 18, 180, 182, 184, 186, 188
   await shotsAtBothSizes(page, 'lists-filter-servers');
+  // At any window width a row's address stays clear of its connection state: with no room, the state and actions
+  // wrap below (the address used to run under the state at widths where they still fitted beside it).
+  const before = page.viewportSize()!;
+  for (let width = SCREEN_SIZES[1].width; width <= SCREEN_SIZES[0].width; width += 16) {
+    await page.setViewportSize({ width, height: SCREEN_SIZES[1].height });
+    const clashes = await rows.evaluateAll((drawn) =>
+      drawn.flatMap((r) => {
+        const text = document.createRange();
+        text.selectNodeContents(r.querySelector('.server-title p')!);
+        const a = text.getBoundingClientRect();
+        const b = r.querySelector('[data-testid="server-state"]')!.getBoundingClientRect();
+        return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom ? [r.getAttribute('aria-label')] : [];
+      }),
+    );
+    expect(clashes, `at ${width} px`).toEqual([]);
+  }
+  await page.setViewportSize(before);
 
   // Found by the filter far down the list, then opened.
   await filter.fill('lf-srv-199');
   await expect(rows).toHaveCount(1);
   await row(serverName(199)).getByRole('button', { name: 'Edit' }).click();
-  await expect(dialog.getByLabel('Host', { exact: true })).toHaveValue('host-199.lf.example');
+  await expect(dialog.getByLabel('Host', { exact: true })).toHaveValue('host199.lf.example');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 
   // Escape clears; nothing matching says how to get everything back.
